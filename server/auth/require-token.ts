@@ -1,0 +1,37 @@
+import type { MiddlewareHandler } from "hono";
+import { problems } from "../http/problem.js";
+import type { Scope } from "./token-secret.js";
+import type { Principal, TokenStore } from "./token-store.js";
+
+export type AuthEnv = { Variables: { principal: Principal } };
+
+function bearer(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m?.[1];
+}
+
+/**
+ * Requires a token of one of `scopes`. Admin tokens pass every check. `allowQuery` accepts the
+ * token as `?token=` for EventSource, which cannot send headers.
+ */
+export function requireToken(
+  tokens: TokenStore,
+  scopes: readonly Scope[],
+  opts: { allowQuery?: boolean } = {},
+): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => {
+    const secret = bearer(c.req.header("authorization")) ?? (opts.allowQuery ? c.req.query("token") : undefined);
+    if (!secret) throw problems.unauthorized("send a token as `Authorization: Bearer <token>`");
+    const principal = tokens.resolve(secret);
+    if (!principal) throw problems.unauthorized("the token is unknown or has been revoked");
+    if (principal.scope !== "admin" && !scopes.includes(principal.scope))
+      throw problems.forbidden(`this route needs a ${scopes.join(" or ")} token; this one is a ${principal.scope} token`);
+    c.set("principal", principal);
+    await next();
+  };
+}
+
+export function actorOf(p: Principal): string {
+  return `token:${p.name} (${p.tokenId})`;
+}

@@ -1,0 +1,31 @@
+import { TokenStore } from "./auth/token-store.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { AppDeps } from "./deps.js";
+import { FlagCache } from "./flag-cache.js";
+import { openDatabase } from "./store/database.js";
+import { seedEnvironments } from "./store/environment-commands.js";
+import { ChangeBus } from "./stream/change-bus.js";
+
+export interface DepsOptions {
+  /** SQLite file, or ":memory:". */
+  database: string;
+  adminToken?: string | undefined;
+  clock?: Clock;
+  log?: AppDeps["log"];
+}
+
+/** Opens the store, applies migrations, seeds the standard environments and wires the parts. */
+export function createDeps(options: DepsOptions): AppDeps {
+  const database = openDatabase(options.database);
+  const bus = new ChangeBus();
+  const clock = options.clock ?? systemClock;
+  const base = { db: database.db, bus, clock };
+  seedEnvironments(base);
+  return {
+    ...base,
+    database,
+    tokens: new TokenStore(base, options.adminToken),
+    flags: new FlagCache(database.db, bus),
+    log: options.log ?? ((message, error) => console.error(`[rollguard] ${message}`, error ?? "")),
+  };
+}

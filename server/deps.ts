@@ -1,0 +1,17 @@
+import type { TokenStore } from "./auth/token-store.js";
+import type { Clock } from "./clock.js";
+import type { FlagCache } from "./flag-cache.js";
+import type { ChangeDeps } from "./store/change-path.js";
+import type { Database_ } from "./store/database.js";
+import type { ChangeBus } from "./stream/change-bus.js";
+
+/** Everything the HTTP app needs, built by `createServer` (or by a test) and passed in. */
+export interface AppDeps extends ChangeDeps {
+  database: Database_;
+  bus: ChangeBus;
+  clock: Clock;
+  tokens: TokenStore;
+  flags: FlagCache;
+  /** Log sink for errors that must not reach a client. */
+  log: (message: string, error?: unknown) => void;
+}

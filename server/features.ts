@@ -1,0 +1,20 @@
+import type { RouteGroup } from "./app.js";
+import type { AppDeps } from "./deps.js";
+
+/**
+ * A part of the server beyond the REST core: its routes and the background work it runs.
+ * `start` returns a stop function; both run only in `createServer`, never in `createApp`.
+ */
+export interface Feature {
+  name: string;
+  routes?: RouteGroup;
+  start?: (deps: AppDeps, options: FeatureOptions) => () => Promise<void> | void;
+}
+
+export interface FeatureOptions {
+  /** Milliseconds between guard/plan ticks; tests shorten it. */
+  tickMs?: number;
+}
+
+/** The features the server runs, in mount order. */
+export const features: Feature[] = [];

@@ -1,0 +1,40 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { AppDeps } from "../deps.js";
+import { Problem } from "../http/problem.js";
+import { errorResponses } from "../schemas/common.js";
+import { json } from "./json-helpers.js";
+import { router } from "./router.js";
+
+export function healthRoutes(deps: AppDeps) {
+  const app = router();
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/healthz",
+      summary: "The process is alive",
+      responses: { 200: json(z.object({ status: z.literal("ok") }), "Alive") },
+    }),
+    (c) => c.json({ status: "ok" as const }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/readyz",
+      summary: "The store answers and its migrations are applied",
+      responses: {
+        200: json(z.object({ status: z.literal("ready"), environments: z.number() }), "Ready"),
+        ...errorResponses(503),
+      },
+    }),
+    (c) => {
+      try {
+        const row = deps.database.sqlite.prepare("select count(*) as n from environments").get() as { n: number };
+        return c.json({ status: "ready" as const, environments: row.n }, 200);
+      } catch (error) {
+        deps.log("readiness check failed", error);
+        throw new Problem(503, "not-ready", "the store does not answer; see the server log");
+      }
+    },
+  );
+  return app;
+}

@@ -1,0 +1,37 @@
+import type { FlagConfig } from "../../sdk/core/types.js";
+
+/** One committed change of one flag in one environment, as the stream hub sends it. */
+export interface PublishedChange {
+  environment: string;
+  revision: number;
+  kind: "patch" | "delete";
+  flagKey: string;
+  /** The flag's full state after the change; absent for `delete`. */
+  flag?: FlagConfig;
+}
+
+type Listener = (change: PublishedChange) => void;
+
+/**
+ * Carries committed changes from the change path to whoever streams them. Only the change path
+ * publishes, and only after its transaction committed, so a listener never sees a change that
+ * could still roll back.
+ */
+export class ChangeBus {
+  readonly #listeners = new Set<Listener>();
+
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  publish(change: PublishedChange): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A broken listener must not stop the others, nor fail a write that already committed.
+      }
+    }
+  }
+}
