@@ -89,3 +89,138 @@ export const changeLog = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.environment, t.revision] })],
 );
+
+/**
+ * Outcome counts reported by SDKs (or any process with a server token), aggregated per flag,
+ * environment, arm and 10-second bucket. No per-event rows: a report adds to its bucket.
+ */
+export const metricBuckets = sqliteTable(
+  "metric_buckets",
+  {
+    flagKey: text("flag_key").notNull(),
+    environment: text("environment").notNull(),
+    arm: text("arm", { enum: ["treatment", "control"] }).notNull(),
+    /** Start of the 10 s bucket, epoch ms. */
+    bucketStart: integer("bucket_start").notNull(),
+    exposures: integer("exposures").notNull(),
+    failures: integer("failures").notNull(),
+    /** Counts per latency bucket of `sdk/core/latency-buckets.ts`. */
+    latency: text("latency", { mode: "json" }).$type<number[]>().notNull(),
+    /** Custom metrics: name → { count, sum }. */
+    custom: text("custom", { mode: "json" }).$type<Record<string, { count: number; sum: number }>>().notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.flagKey, t.environment, t.arm, t.bucketStart] }),
+    index("metric_buckets_time").on(t.bucketStart),
+  ],
+);
+
+/** The guard rules of one flag in one environment (validated by server/guard/guard-rule.ts). */
+export const guards = sqliteTable(
+  "guards",
+  {
+    flagKey: text("flag_key").notNull(),
+    environment: text("environment").notNull(),
+    rules: text("rules", { mode: "json" }).$type<unknown[]>().notNull(),
+    version: integer("version").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.flagKey, t.environment] })],
+);
+
+/**
+ * One run of a guard: from the moment a flag is opened (or re-opened by a person after a
+ * rollback) until it is rolled back or the guard is removed. Evidence never carries over runs.
+ */
+export const guardRuns = sqliteTable(
+  "guard_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    flagKey: text("flag_key").notNull(),
+    environment: text("environment").notNull(),
+    state: text("state", { enum: ["healthy", "warning", "no_data", "paused", "rolled_back"] }).notNull(),
+    /** Sequential evidence per rule, as plain JSON. */
+    evidence: text("evidence", { mode: "json" }).notNull(),
+    /** Cumulative counts already folded into the evidence, per arm. */
+    consumed: text("consumed", { mode: "json" }).notNull(),
+    startedAt: integer("started_at").notNull(),
+    lastTickAt: integer("last_tick_at"),
+    endedAt: integer("ended_at"),
+    endReason: text("end_reason"),
+    version: integer("version").notNull(),
+  },
+  (t) => [index("guard_runs_flag_env").on(t.flagKey, t.environment, t.id)],
+);
+
+export const webhooks = sqliteTable("webhooks", {
+  id: text("id").primaryKey(),
+  environment: text("environment").notNull(),
+  url: text("url").notNull(),
+  /** Events it receives, e.g. ["guard.rolled_back", "plan.*"]; empty means all. */
+  events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** A staged rollout plan for one flag in one environment. */
+export const rolloutPlans = sqliteTable(
+  "rollout_plans",
+  {
+    id: text("id").primaryKey(),
+    flagKey: text("flag_key").notNull(),
+    environment: text("environment").notNull(),
+    /** [{ percentage, minHoldMs, maxHoldMs, minExposures }] */
+    stages: text("stages", { mode: "json" }).$type<unknown[]>().notNull(),
+    onMaxHold: text("on_max_hold", { enum: ["pause", "advance", "rollback"] }).notNull(),
+    state: text("state", {
+      enum: ["pending", "running", "paused", "inconclusive", "completed", "aborted", "rolled_back"],
+    }).notNull(),
+    /** Index of the current stage; -1 before the first. */
+    currentStage: integer("current_stage").notNull(),
+    stageStartedAt: integer("stage_started_at"),
+    /** Treatment exposures counted before this stage began, to count the stage's own. */
+    stageExposureBase: integer("stage_exposure_base").notNull().default(0),
+    version: integer("version").notNull(),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("rollout_plans_flag_env").on(t.flagKey, t.environment)],
+);
+
+/** The history of a plan: one row per transition. */
+export const planEvents = sqliteTable(
+  "plan_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: text("plan_id").notNull(),
+    at: integer("at").notNull(),
+    fromState: text("from_state").notNull(),
+    toState: text("to_state").notNull(),
+    stage: integer("stage").notNull(),
+    percentage: integer("percentage_milli"),
+    actor: text("actor").notNull(),
+    detail: text("detail", { mode: "json" }),
+  },
+  (t) => [index("plan_events_plan").on(t.planId, t.id)],
+);
+
+/** "At time T, set this flag's percentage (or enabled) to X", applied once by the loop. */
+export const scheduledChanges = sqliteTable(
+  "scheduled_changes",
+  {
+    id: text("id").primaryKey(),
+    flagKey: text("flag_key").notNull(),
+    environment: text("environment").notNull(),
+    runAt: integer("run_at").notNull(),
+    /** { percentage?, enabled? } */
+    change: text("change", { mode: "json" }).notNull(),
+    state: text("state", { enum: ["pending", "applied", "cancelled", "failed"] }).notNull(),
+    appliedAt: integer("applied_at"),
+    error: text("error"),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("scheduled_changes_due").on(t.state, t.runAt)],
+);
