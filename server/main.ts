@@ -7,8 +7,10 @@ const adminToken = process.env.ROLLGUARD_ADMIN_TOKEN;
 
 const server = await createServer({ port, database, adminToken });
 console.log(`rollguard listening on http://localhost:${server.port} (database ${database})`);
-if (!adminToken) {
-  console.log("ROLLGUARD_ADMIN_TOKEN is not set: no admin token exists, so the REST API answers 401.");
+if (!adminToken && !server.deps.tokens.list().some((t) => t.scope === "admin" && !t.revoked)) {
+  // A first start without ROLLGUARD_ADMIN_TOKEN would leave nobody able to call the API.
+  const created = server.deps.tokens.create({ scope: "admin", name: "first admin token" }, "system");
+  console.log(`No admin token was configured; created one. It is shown only now:\n\n  ${created.token}\n`);
 }
 
 let closing = false;

@@ -26,11 +26,15 @@ export function requireToken(
     const principal = tokens.resolve(secret);
     if (!principal) throw problems.unauthorized("the token is unknown or has been revoked");
     if (principal.scope !== "admin" && !scopes.includes(principal.scope))
-      throw problems.forbidden(`this route needs a ${scopes.join(" or ")} token; this one is a ${principal.scope} token`);
+      throw problems.forbidden(
+        `this route needs ${[...new Set([...scopes, "admin"])].map(withArticle).join(" or ")} token; this one is ${withArticle(principal.scope)} token`,
+      );
     c.set("principal", principal);
     await next();
   };
 }
+
+const withArticle = (scope: string) => (scope === "admin" ? "an admin" : `a ${scope}`);
 
 export function actorOf(p: Principal): string {
   return `token:${p.name} (${p.tokenId})`;
