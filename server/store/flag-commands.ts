@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { problems } from "../http/problem.js";
-import type { CreateFlagInput, FlagStatePatchInput, UpdateFlagInput } from "../schemas/flag.js";
-import { type ChangeDeps, commitChange } from "./change-path.js";
+import type { CreateFlagInput, FlagStateOut, FlagStatePatchInput, UpdateFlagInput } from "../schemas/flag.js";
+import { type ChangeDeps, type ChangeWork, commitChange } from "./change-path.js";
+import type { Db } from "./database.js";
 import { findFlag, findState, type FlagStateRow, statesOf, toFlagOut, toStateOut } from "./flag-rows.js";
 import { checkRuleVariants, checkWeights, defaultWeights, resolveVariants } from "./flag-defaults.js";
 import { environments, flagStates, flags } from "./schema.js";
@@ -116,48 +117,62 @@ export function patchFlagState(
   patch: FlagStatePatchInput,
   opts: PatchOptions,
 ) {
-  return commitChange(deps, (tx, now) => {
-    const flag = liveFlag(tx, key);
-    const before = findState(tx, key, environment);
-    if (!before) throw problems.notFound(`environment \`${environment}\` does not exist`);
-    if (opts.expectedVersion !== undefined && opts.expectedVersion !== before.version)
-      throw problems.stale(
-        `flag \`${key}\` in \`${environment}\` is at version ${before.version}, not ${opts.expectedVersion}: read it again and retry`,
-        { currentVersion: before.version },
-      );
-    const variants = flag.variants as Parameters<typeof checkWeights>[1];
-    if (patch.weights) checkWeights(patch.weights, variants);
-    if (patch.rules) checkRuleVariants(patch.rules, variants);
-    const { reason, percentage, rules, ...rest } = patch;
-    const after = tx
-      .update(flagStates)
-      .set({
-        ...definedOnly(rest),
-        ...(percentage !== undefined ? { percentageMilli: Math.round(percentage * 1000) } : {}),
-        ...(rules !== undefined ? { rules: rules.map((r) => ({ ...r, id: r.id ?? newRuleId() })) } : {}),
-        ...(opts.rememberPrevious ? { previousPercentageMilli: before.percentageMilli } : {}),
-        version: before.version + 1,
-        updatedAt: now,
-      })
-      .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, environment)))
-      .returning()
-      .get();
-    return {
-      result: toStateOut(after),
-      audit: [
-        {
-          actor: opts.actor,
-          action: opts.action ?? "flag.state.changed",
-          flagKey: key,
-          environment,
-          before: toStateOut(before),
-          after: toStateOut(after),
-          detail: opts.detail ?? (reason ? { reason } : null),
-        },
-      ],
-      touched: [{ environment, flagKey: key }],
-    };
-  });
+  return commitChange(deps, (tx, now) => applyStatePatch(tx, now, key, environment, patch, opts));
+}
+
+/**
+ * The work of `patchFlagState` inside a transaction the caller owns, so a change of the flag's
+ * state can commit together with other rows (a rollout plan's transition, a scheduled change).
+ * It checks `expectedVersion`, writes the state and returns its audit event and touched flag.
+ */
+export function applyStatePatch(
+  tx: Db,
+  now: number,
+  key: string,
+  environment: string,
+  patch: FlagStatePatchInput,
+  opts: PatchOptions,
+): ChangeWork<FlagStateOut> {
+  const flag = liveFlag(tx, key);
+  const before = findState(tx, key, environment);
+  if (!before) throw problems.notFound(`environment \`${environment}\` does not exist`);
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== before.version)
+    throw problems.stale(
+      `flag \`${key}\` in \`${environment}\` is at version ${before.version}, not ${opts.expectedVersion}: read it again and retry`,
+      { currentVersion: before.version },
+    );
+  const variants = flag.variants as Parameters<typeof checkWeights>[1];
+  if (patch.weights) checkWeights(patch.weights, variants);
+  if (patch.rules) checkRuleVariants(patch.rules, variants);
+  const { reason, percentage, rules, ...rest } = patch;
+  const after = tx
+    .update(flagStates)
+    .set({
+      ...definedOnly(rest),
+      ...(percentage !== undefined ? { percentageMilli: Math.round(percentage * 1000) } : {}),
+      ...(rules !== undefined ? { rules: rules.map((r) => ({ ...r, id: r.id ?? newRuleId() })) } : {}),
+      ...(opts.rememberPrevious ? { previousPercentageMilli: before.percentageMilli } : {}),
+      version: before.version + 1,
+      updatedAt: now,
+    })
+    .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, environment)))
+    .returning()
+    .get();
+  return {
+    result: toStateOut(after),
+    audit: [
+      {
+        actor: opts.actor,
+        action: opts.action ?? "flag.state.changed",
+        flagKey: key,
+        environment,
+        before: toStateOut(before),
+        after: toStateOut(after),
+        detail: opts.detail ?? (reason ? { reason } : null),
+      },
+    ],
+    touched: [{ environment, flagKey: key }],
+  };
 }
 
 function liveFlag(tx: ChangeDeps["db"], key: string) {
