@@ -12,6 +12,8 @@ export interface DepsOptions {
   adminToken?: string | undefined;
   clock?: Clock;
   log?: AppDeps["log"];
+  /** Origins browsers may call the client API and OFREP from, for every token ("*" for any). */
+  corsOrigins?: string[];
 }
 
 /** Opens the store, applies migrations, seeds the standard environments and wires the parts. */
@@ -26,6 +28,7 @@ export function createDeps(options: DepsOptions): AppDeps {
     database,
     tokens: new TokenStore(base, options.adminToken),
     flags: new FlagCache(database.db, bus),
+    corsOrigins: options.corsOrigins ?? [],
     log: options.log ?? ((message, error) => console.error(`[rollguard] ${message}`, error ?? "")),
   };
 }

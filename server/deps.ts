@@ -12,6 +12,8 @@ export interface AppDeps extends ChangeDeps {
   clock: Clock;
   tokens: TokenStore;
   flags: FlagCache;
+  /** Origins every browser token may be used from (CORS), on top of each token's allowedOrigins. */
+  corsOrigins?: string[];
   /** Log sink for errors that must not reach a client. */
   log: (message: string, error?: unknown) => void;
 }

@@ -4,8 +4,12 @@ import { createServer } from "./create-server.js";
 const port = Number(process.env.PORT ?? 4242);
 const database = process.env.ROLLGUARD_DB ?? "./data/rollguard.db";
 const adminToken = process.env.ROLLGUARD_ADMIN_TOKEN;
+const corsOrigins = (process.env.ROLLGUARD_CORS_ORIGINS ?? "")
+  .split(",")
+  .map((o) => o.trim())
+  .filter((o) => o !== "");
 
-const server = await createServer({ port, database, adminToken });
+const server = await createServer({ port, database, adminToken, corsOrigins });
 console.log(`rollguard listening on http://localhost:${server.port} (database ${database})`);
 if (!adminToken && !server.deps.tokens.list().some((t) => t.scope === "admin" && !t.revoked)) {
   // A first start without ROLLGUARD_ADMIN_TOKEN would leave nobody able to call the API.
