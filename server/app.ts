@@ -30,7 +30,15 @@ export function createApp(deps: AppDeps, extra: RouteGroup[] = []) {
     }),
   );
 
-  for (const group of [healthRoutes, flagRoutes, environmentRoutes, tokenRoutes, auditRoutes, sdkEvaluateRoutes, ...extra]) {
+  for (const group of [
+    healthRoutes,
+    flagRoutes,
+    environmentRoutes,
+    tokenRoutes,
+    auditRoutes,
+    sdkEvaluateRoutes,
+    ...extra,
+  ]) {
     app.route("/", group(deps));
   }
 
@@ -44,7 +52,9 @@ export function createApp(deps: AppDeps, extra: RouteGroup[] = []) {
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
 
-  app.notFound((c) => problemResponse(c, new Problem(404, "not-found", `no route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) =>
+    problemResponse(c, new Problem(404, "not-found", `no route for ${c.req.method} ${c.req.path}`)),
+  );
   app.onError((error, c) => {
     if (error instanceof Problem) return problemResponse(c, error);
     if (error instanceof HTTPException && error.status < 500) {

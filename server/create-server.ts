@@ -26,8 +26,9 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   );
   const stops = features.flatMap((f) => (f.start ? [f.start(deps, options)] : []));
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 4242, hostname: options.hostname ?? "0.0.0.0" }, () =>
-      resolve(s),
+    const s = serve(
+      { fetch: app.fetch, port: options.port ?? 4242, hostname: options.hostname ?? "0.0.0.0" },
+      () => resolve(s),
     );
   });
   const port = (server.address() as AddressInfo).port;

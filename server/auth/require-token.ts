@@ -21,7 +21,8 @@ export function requireToken(
   opts: { allowQuery?: boolean } = {},
 ): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
-    const secret = bearer(c.req.header("authorization")) ?? (opts.allowQuery ? c.req.query("token") : undefined);
+    const secret =
+      bearer(c.req.header("authorization")) ?? (opts.allowQuery ? c.req.query("token") : undefined);
     if (!secret) throw problems.unauthorized("send a token as `Authorization: Bearer <token>`");
     const principal = tokens.resolve(secret);
     if (!principal) throw problems.unauthorized("the token is unknown or has been revoked");

@@ -53,7 +53,13 @@ export class TokenStore {
   resolve(secret: string): Principal | null {
     const hash = hashSecret(secret);
     if (this.#adminHash !== undefined && hash === this.#adminHash) {
-      return { tokenId: "env-admin", name: "ROLLGUARD_ADMIN_TOKEN", scope: "admin", environment: null, allowedOrigins: [] };
+      return {
+        tokenId: "env-admin",
+        name: "ROLLGUARD_ADMIN_TOKEN",
+        scope: "admin",
+        environment: null,
+        allowedOrigins: [],
+      };
     }
     const now = this.deps.clock.now();
     const hit = this.#cache.get(hash);
@@ -75,7 +81,12 @@ export class TokenStore {
   }
 
   create(
-    input: { scope: Scope; environment?: string | undefined; name?: string | undefined; allowedOrigins?: string[] | undefined },
+    input: {
+      scope: Scope;
+      environment?: string | undefined;
+      name?: string | undefined;
+      allowedOrigins?: string[] | undefined;
+    },
     actor: string,
   ) {
     if (input.scope !== "admin" && !input.environment)
@@ -124,7 +135,15 @@ export class TokenStore {
         .get();
       return {
         result: toTokenOut(after),
-        audit: [{ actor, action: "token.revoked", environment: row.environment, before: toTokenOut(row), after: toTokenOut(after) }],
+        audit: [
+          {
+            actor,
+            action: "token.revoked",
+            environment: row.environment,
+            before: toTokenOut(row),
+            after: toTokenOut(after),
+          },
+        ],
         touched: [],
       };
     });

@@ -4,7 +4,8 @@ import { problems } from "./problem.js";
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === "*") return undefined;
   const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!m) throw problems.badRequest(`If-Match must be the state's version as an ETag, like "7"; got ${header}`);
+  if (!m)
+    throw problems.badRequest(`If-Match must be the state's version as an ETag, like "7"; got ${header}`);
   return Number(m[1]);
 }
 

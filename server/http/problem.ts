@@ -51,7 +51,8 @@ export class Problem extends Error {
 }
 
 export const problems = {
-  badRequest: (detail: string, ext?: Record<string, unknown>) => new Problem(400, "invalid-request", detail, ext),
+  badRequest: (detail: string, ext?: Record<string, unknown>) =>
+    new Problem(400, "invalid-request", detail, ext),
   unauthorized: (detail: string) => new Problem(401, "unauthorized", detail),
   forbidden: (detail: string) => new Problem(403, "forbidden", detail),
   notFound: (detail: string) => new Problem(404, "not-found", detail),

@@ -26,7 +26,12 @@ const AuditQuery = z.object({
   environment: EnvironmentKey.optional(),
   action: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.coerce.number().int().positive().optional().openapi({ description: "cursor: events with a smaller id" }),
+  before: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .openapi({ description: "cursor: events with a smaller id" }),
 });
 
 export function auditRoutes(deps: AppDeps) {

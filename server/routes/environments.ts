@@ -23,7 +23,10 @@ export function environmentRoutes(deps: AppDeps) {
       method: "get",
       path: "/api/environments",
       summary: "List environments",
-      responses: { 200: json(z.object({ environments: z.array(Environment) }), "Environments"), ...errorResponses(401, 403) },
+      responses: {
+        200: json(z.object({ environments: z.array(Environment) }), "Environments"),
+        ...errorResponses(401, 403),
+      },
     }),
     (c) => c.json({ environments: listEnvironments(deps.db) }, 200),
   );

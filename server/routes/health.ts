@@ -28,7 +28,9 @@ export function healthRoutes(deps: AppDeps) {
     }),
     (c) => {
       try {
-        const row = deps.database.sqlite.prepare("select count(*) as n from environments").get() as { n: number };
+        const row = deps.database.sqlite.prepare("select count(*) as n from environments").get() as {
+          n: number;
+        };
         return c.json({ status: "ready" as const, environments: row.n }, 200);
       } catch (error) {
         deps.log("readiness check failed", error);

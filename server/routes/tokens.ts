@@ -15,7 +15,11 @@ const CreateTokenBody = z
     scope: Scope,
     environment: EnvironmentKey.optional(),
     name: z.string().min(1).max(128).optional(),
-    allowedOrigins: z.array(Origin).max(50).optional().openapi({ description: "CORS origins (client tokens)" }),
+    allowedOrigins: z
+      .array(Origin)
+      .max(50)
+      .optional()
+      .openapi({ description: "CORS origins (client tokens)" }),
   })
   .strict()
   .openapi("CreateToken");

@@ -27,7 +27,16 @@ export const Percentage = z
   .refine(hasAtMostThreeDecimals, { message: "may have at most three decimals (0.001% steps)" })
   .openapi({ example: 10 });
 
-export const JsonValue = z.json();
+// Request bodies are parsed JSON already, so any defined value is JSON. (z.json() is recursive,
+// which the OpenAPI generator cannot walk.)
+export const JsonValue = z
+  .custom<import("../../sdk/core/types.js").JsonValue>((v) => v !== undefined, {
+    message: "must be a JSON value",
+  })
+  .openapi({
+    description: "any JSON value",
+    type: ["string", "number", "boolean", "object", "array", "null"],
+  });
 
 export const ProblemSchema = z
   .object({

@@ -10,7 +10,10 @@ export const Condition = z
   .object({
     attribute: z.string().min(1).max(128),
     operator: z.enum(OPERATORS),
-    values: z.array(z.union([z.string().max(1024), z.number()])).min(1).max(10_000),
+    values: z
+      .array(z.union([z.string().max(1024), z.number()]))
+      .min(1)
+      .max(10_000),
   })
   .strict()
   .openapi("Condition");

@@ -1,8 +1,8 @@
 import { problems } from "../http/problem.js";
 import { type ChangeDeps, commitChange } from "./change-path.js";
-import { findEnvironment } from "./flag-rows.js";
 import { insertInitialState } from "./flag-commands.js";
 import { defaultWeights } from "./flag-defaults.js";
+import { findEnvironment } from "./flag-rows.js";
 import { environments, flags } from "./schema.js";
 
 export const DEFAULT_ENVIRONMENTS = ["development", "staging", "production"] as const;
@@ -15,17 +15,32 @@ export interface EnvironmentOut {
 }
 
 export function toEnvironmentOut(row: typeof environments.$inferSelect): EnvironmentOut {
-  return { key: row.key, name: row.name, revision: row.revision, createdAt: new Date(row.createdAt).toISOString() };
+  return {
+    key: row.key,
+    name: row.name,
+    revision: row.revision,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
 }
 
 export function listEnvironments(db: ChangeDeps["db"]): EnvironmentOut[] {
-  return db.select().from(environments).orderBy(environments.createdAt, environments.key).all().map(toEnvironmentOut);
+  return db
+    .select()
+    .from(environments)
+    .orderBy(environments.createdAt, environments.key)
+    .all()
+    .map(toEnvironmentOut);
 }
 
 /** A new environment gets every existing flag at its initial state (enabled, 0%). */
-export function createEnvironment(deps: ChangeDeps, input: { key: string; name?: string | undefined }, actor: string) {
+export function createEnvironment(
+  deps: ChangeDeps,
+  input: { key: string; name?: string | undefined },
+  actor: string,
+) {
   return commitChange(deps, (tx, now) => {
-    if (findEnvironment(tx, input.key)) throw problems.conflict(`environment \`${input.key}\` already exists`);
+    if (findEnvironment(tx, input.key))
+      throw problems.conflict(`environment \`${input.key}\` already exists`);
     const env = tx
       .insert(environments)
       .values({ key: input.key, name: input.name ?? input.key, revision: 0, createdAt: now })

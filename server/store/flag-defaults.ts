@@ -26,12 +26,14 @@ export function resolveVariants(
   offVariant: string | undefined,
 ): { variants: Variant[]; offVariant: string } {
   if (type === "boolean") {
-    if (variants) throw problems.badRequest("boolean flags have the fixed variants `true` and `false`; omit `variants`");
+    if (variants)
+      throw problems.badRequest("boolean flags have the fixed variants `true` and `false`; omit `variants`");
     if (offVariant !== undefined && offVariant !== "false" && offVariant !== "true")
       throw problems.badRequest("offVariant of a boolean flag must be `false` or `true`");
     return { variants: BOOLEAN_VARIANTS, offVariant: offVariant ?? "false" };
   }
-  if (!variants) throw problems.badRequest(`a ${type} flag needs \`variants\`: at least two { key, value } pairs`);
+  if (!variants)
+    throw problems.badRequest(`a ${type} flag needs \`variants\`: at least two { key, value } pairs`);
   const keys = new Set<string>();
   for (const v of variants) {
     if (keys.has(v.key)) throw problems.badRequest(`variant key \`${v.key}\` appears twice`);
@@ -57,7 +59,8 @@ export function checkWeights(weights: VariantWeight[], variants: Variant[]): voi
   const keys = new Set(variants.map((v) => v.key));
   let total = 0;
   for (const w of weights) {
-    if (!keys.has(w.variant)) throw problems.badRequest(`weights: \`${w.variant}\` is not one of the flag's variants`);
+    if (!keys.has(w.variant))
+      throw problems.badRequest(`weights: \`${w.variant}\` is not one of the flag's variants`);
     total += Math.round(w.weight * 1000);
   }
   if (total !== 100_000) throw problems.badRequest(`weights must sum to 100; they sum to ${total / 1000}`);

@@ -107,7 +107,9 @@ export const metricBuckets = sqliteTable(
     /** Counts per latency bucket of `sdk/core/latency-buckets.ts`. */
     latency: text("latency", { mode: "json" }).$type<number[]>().notNull(),
     /** Custom metrics: name → { count, sum }. */
-    custom: text("custom", { mode: "json" }).$type<Record<string, { count: number; sum: number }>>().notNull(),
+    custom: text("custom", { mode: "json" })
+      .$type<Record<string, { count: number; sum: number }>>()
+      .notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [

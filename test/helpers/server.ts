@@ -8,7 +8,9 @@ import { createServer, type RunningServer, type ServerOptions } from "../../serv
 export const ADMIN = "test-admin-secret";
 
 /** A real Rollguard server in this process, on a free port, with a fresh SQLite file. */
-export async function startServer(options: Partial<ServerOptions> = {}): Promise<RunningServer & { dir: string }> {
+export async function startServer(
+  options: Partial<ServerOptions> = {},
+): Promise<RunningServer & { dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), "rollguard-test-"));
   const server = await createServer({
     port: 0,
@@ -44,7 +46,13 @@ export async function spawnServer(opts: { database: string; port?: number; env?:
   const port = opts.port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: new URL("../..", import.meta.url).pathname,
-    env: { ...process.env, PORT: String(port), ROLLGUARD_DB: opts.database, ROLLGUARD_ADMIN_TOKEN: ADMIN, ...opts.env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      ROLLGUARD_DB: opts.database,
+      ROLLGUARD_ADMIN_TOKEN: ADMIN,
+      ...opts.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

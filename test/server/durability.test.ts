@@ -18,8 +18,18 @@ describe("writes", () => {
       for (let round = 0; round < 10; round++) {
         const current = (await call("GET", "/api/flags/race")).body.environments.production.version;
         const [a, b] = await Promise.all([
-          call("PATCH", "/api/flags/race/environments/production", { percentage: 10 + round }, { "if-match": `"${current}"` }),
-          call("PATCH", "/api/flags/race/environments/production", { percentage: 50 + round }, { "if-match": `"${current}"` }),
+          call(
+            "PATCH",
+            "/api/flags/race/environments/production",
+            { percentage: 10 + round },
+            { "if-match": `"${current}"` },
+          ),
+          call(
+            "PATCH",
+            "/api/flags/race/environments/production",
+            { percentage: 50 + round },
+            { "if-match": `"${current}"` },
+          ),
         ]);
         expect([a.status, b.status].sort()).toEqual([200, 412]);
         const winner = a.status === 200 ? a : b;

@@ -36,7 +36,12 @@ describe("REST API", () => {
     const served = async (pct: number) => {
       let on = 0;
       for (let i = 0; i < 400; i++) {
-        const r = await t.call("POST", "/api/sdk/evaluate", { context: { userId: `u${i}` } }, { token: secret });
+        const r = await t.call(
+          "POST",
+          "/api/sdk/evaluate",
+          { context: { userId: `u${i}` } },
+          { token: secret },
+        );
         expect(r.status).toBe(200);
         const res = r.body.flags["new-checkout"];
         expect(res.reason).toBe("SPLIT");
@@ -87,7 +92,8 @@ describe("REST API", () => {
 
   it("archives a flag: gone from lists and evaluations, kept in the audit log", async () => {
     await t.call("POST", "/api/flags", { key: "old", type: "boolean" });
-    const token = (await t.call("POST", "/api/tokens", { scope: "server", environment: "staging" })).body.token;
+    const token = (await t.call("POST", "/api/tokens", { scope: "server", environment: "staging" })).body
+      .token;
     expect((await t.call("POST", "/api/flags/old/archive")).status).toBe(200);
     expect((await t.call("GET", "/api/flags")).body.flags).toEqual([]);
     const ev = await t.call("POST", "/api/sdk/evaluate", { context: {} }, { token });
@@ -120,10 +126,25 @@ describe("REST API", () => {
     });
     expect(patched.status).toBe(200);
     expect(patched.body.rules[0].id).toMatch(/^rule-/);
-    const token = (await t.call("POST", "/api/tokens", { scope: "server", environment: "production" })).body.token;
-    const de = await t.call("POST", "/api/sdk/evaluate", { context: { userId: "x", country: "DE" } }, { token });
-    expect(de.body.flags["banner-copy"]).toMatchObject({ value: "Have a look", variant: "soft", reason: "TARGETING_MATCH" });
-    const fr = await t.call("POST", "/api/sdk/evaluate", { context: { userId: "x", country: "FR" } }, { token });
+    const token = (await t.call("POST", "/api/tokens", { scope: "server", environment: "production" })).body
+      .token;
+    const de = await t.call(
+      "POST",
+      "/api/sdk/evaluate",
+      { context: { userId: "x", country: "DE" } },
+      { token },
+    );
+    expect(de.body.flags["banner-copy"]).toMatchObject({
+      value: "Have a look",
+      variant: "soft",
+      reason: "TARGETING_MATCH",
+    });
+    const fr = await t.call(
+      "POST",
+      "/api/sdk/evaluate",
+      { context: { userId: "x", country: "FR" } },
+      { token },
+    );
     expect(["bold", "soft"]).toContain(fr.body.flags["banner-copy"].variant);
   });
 
@@ -146,7 +167,13 @@ describe("REST API", () => {
     const res = await t.call("GET", "/openapi.json", undefined, { token: null });
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe("3.1.0");
-    for (const path of ["/api/flags", "/api/flags/{key}/environments/{env}", "/api/tokens", "/api/audit", "/api/sdk/evaluate"]) {
+    for (const path of [
+      "/api/flags",
+      "/api/flags/{key}/environments/{env}",
+      "/api/tokens",
+      "/api/audit",
+      "/api/sdk/evaluate",
+    ]) {
       expect(res.body.paths[path], path).toBeDefined();
     }
     expect(res.body.components.schemas.FlagStatePatch.properties.percentage.maximum).toBe(100);
@@ -154,6 +181,8 @@ describe("REST API", () => {
 
   it("answers /healthz and /readyz", async () => {
     expect((await t.call("GET", "/healthz", undefined, { token: null })).body).toEqual({ status: "ok" });
-    expect((await t.call("GET", "/readyz", undefined, { token: null })).body).toMatchObject({ status: "ready" });
+    expect((await t.call("GET", "/readyz", undefined, { token: null })).body).toMatchObject({
+      status: "ready",
+    });
   });
 });
