@@ -1,5 +1,7 @@
 import type { RouteGroup } from "./app.js";
 import type { AppDeps } from "./deps.js";
+import { streamFeature } from "./stream/stream-feature.js";
+import type { StreamOptions } from "./stream/stream-hub.js";
 
 /**
  * A part of the server beyond the REST core: its routes and the background work it runs.
@@ -14,7 +16,9 @@ export interface Feature {
 export interface FeatureOptions {
   /** Milliseconds between guard/plan ticks; tests shorten it. */
   tickMs?: number;
+  /** SSE heartbeat, retry hint and per-connection backlog limit; tests shorten them. */
+  stream?: StreamOptions;
 }
 
 /** The features the server runs, in mount order. */
-export const features: Feature[] = [];
+export const features: Feature[] = [streamFeature];

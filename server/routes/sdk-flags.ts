@@ -1,0 +1,57 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireToken } from "../auth/require-token.js";
+import type { AppDeps } from "../deps.js";
+import { environmentOf } from "../http/environment-of.js";
+import { problems } from "../http/problem.js";
+import { errorResponses } from "../schemas/common.js";
+import type { StreamHub } from "../stream/stream-hub.js";
+import { json } from "./json-helpers.js";
+import { router } from "./router.js";
+
+const FlagSetOut = z
+  .object({
+    environment: z.string(),
+    revision: z
+      .number()
+      .int()
+      .openapi({ description: "Grows by one on every change; the stream's event id" }),
+    flags: z
+      .array(z.object({ key: z.string() }).passthrough())
+      .openapi({ description: "FlagConfig of sdk/core" }),
+  })
+  .openapi("FlagSet");
+
+/** True when an If-None-Match header names `etag` (weak or strong) or is `*`. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || t === etag || t === `W/${etag}`;
+  });
+}
+
+export function sdkFlagsRoutes(deps: AppDeps, hub: StreamHub) {
+  const app = router();
+  app.use("/api/sdk/flags", requireToken(deps.tokens, ["server"]));
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/sdk/flags",
+      summary: "The token's environment's whole flag set, for server SDKs; 304 with If-None-Match",
+      responses: {
+        200: json(FlagSetOut, "The flag set, with an ETag"),
+        304: { description: "Unchanged since the ETag in If-None-Match" },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    }),
+    (c) => {
+      const env = environmentOf(c);
+      const snapshot = hub.snapshots.get(env);
+      if (!snapshot) throw problems.notFound(`environment \`${env}\` does not exist`);
+      const headers = { etag: snapshot.etag, "cache-control": "no-cache" };
+      if (etagMatches(c.req.header("if-none-match"), snapshot.etag)) return c.body(null, 304, headers);
+      return c.body(snapshot.json, 200, { ...headers, "content-type": "application/json" });
+    },
+  );
+  return app;
+}
