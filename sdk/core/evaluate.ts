@@ -1,0 +1,134 @@
+/**
+ * Evaluation of one compiled flag for one context: the kill switch, then targeting rules in
+ * order, then the default rollout. Pure, synchronous, and it never throws: a context whose getters
+ * throw gets an ERROR result like any other failure.
+ *
+ * Context attributes are flat keys (`context.country`), not dotted paths: a key may itself contain
+ * dots, and one property read per condition keeps the hot path cheap.
+ */
+import { BUCKETS, rolloutBucket, variantBucket } from "./bucketing.js";
+import type { CompiledFlag, CompiledRule, CompiledVariant } from "./compiled-flag.js";
+import { pickVariant } from "./split.js";
+import type { Arm, ErrorCode, EvaluationContext, EvaluationResult, Reason } from "./types.js";
+
+const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
+
+// Results are built only by the functions below, so each kind always has the same shape (and
+// hidden class), and optional fields are absent rather than undefined.
+
+function served(variant: CompiledVariant, reason: Reason): EvaluationResult {
+  return { value: variant.value, variant: variant.key, reason };
+}
+
+function servedArm(variant: CompiledVariant, reason: Reason, arm: Arm): EvaluationResult {
+  return { value: variant.value, variant: variant.key, reason, arm };
+}
+
+function servedNote(
+  variant: CompiledVariant,
+  reason: Reason,
+  errorMessage: string,
+  arm?: Arm,
+): EvaluationResult {
+  return arm
+    ? { value: variant.value, variant: variant.key, reason, errorMessage, arm }
+    : { value: variant.value, variant: variant.key, reason, errorMessage };
+}
+
+/** Fails closed: the off variant's value, with the reason why. */
+function failed(flag: CompiledFlag, errorCode: ErrorCode, errorMessage: string): EvaluationResult {
+  const off = flag.off;
+  return { value: off.value, variant: off.key, reason: "ERROR", errorCode, errorMessage };
+}
+
+/** The context's stickiness value as a string; undefined when it has no usable one. */
+function stickinessValue(flag: CompiledFlag, context: EvaluationContext): string | undefined {
+  const value = context[flag.stickiness];
+  if (typeof value === "string") return value;
+  if (typeof value === "number") return String(value);
+  if (!flag.fallbackToTargetingKey) return undefined;
+  const key = context.targetingKey;
+  if (typeof key === "string") return key;
+  if (typeof key === "number") return String(key);
+  return undefined;
+}
+
+function matches(rule: CompiledRule, context: EvaluationContext): boolean {
+  for (const condition of rule.conditions) if (!condition.test(context[condition.attribute])) return false;
+  return true;
+}
+
+/**
+ * A rollout over `buckets` of 100,000, served with the flag's variant weights. Rules' rollouts
+ * (`byRule`) report TARGETING_MATCH and no arm; the default rollout reports DEFAULT or SPLIT and
+ * the arm the user is on.
+ */
+function rollout(
+  flag: CompiledFlag,
+  context: EvaluationContext,
+  buckets: number,
+  byRule: boolean,
+): EvaluationResult {
+  const off = flag.off;
+  if (buckets <= 0) return byRule ? served(off, "TARGETING_MATCH") : servedArm(off, "DEFAULT", "control");
+  const split = flag.split;
+  if (!split) return failed(flag, "PARSE_ERROR", flag.rolloutError ?? "the variant weights are unusable");
+  const value = stickinessValue(flag, context);
+  const several = split.variants.length > 1;
+  if (value === undefined) {
+    // Never bucketed at random: without a stickiness value, only a 100% rollout includes the user.
+    if (buckets < BUCKETS)
+      return byRule
+        ? servedNote(off, "TARGETING_MATCH", flag.missingStickiness)
+        : servedNote(off, "DEFAULT", flag.missingStickiness, "control");
+    const first = split.variants[0]!;
+    if (byRule)
+      return several
+        ? servedNote(first, "TARGETING_MATCH", flag.missingStickiness)
+        : served(first, "TARGETING_MATCH");
+    return several
+      ? servedNote(first, "DEFAULT", flag.missingStickiness, "treatment")
+      : servedArm(first, "DEFAULT", "treatment");
+  }
+  const partial = buckets < BUCKETS;
+  if (partial && rolloutBucket(flag.salt, value) >= buckets)
+    return byRule ? served(off, "TARGETING_MATCH") : servedArm(off, "SPLIT", "control");
+  const variant = several ? pickVariant(split, variantBucket(flag.salt, value)) : split.variants[0]!;
+  if (byRule) return served(variant, "TARGETING_MATCH");
+  return servedArm(variant, partial || several ? "SPLIT" : "DEFAULT", "treatment");
+}
+
+function evaluateUnsafe(flag: CompiledFlag, context: EvaluationContext): EvaluationResult {
+  if (flag.fatal !== undefined)
+    return { value: null, reason: "ERROR", errorCode: "PARSE_ERROR", errorMessage: flag.fatal };
+  if (!flag.enabled) return served(flag.off, "DISABLED");
+  for (const rule of flag.rules) {
+    // A rule that could not be compiled might have matched: fail closed rather than skip it.
+    if (rule.error !== undefined) return failed(flag, "PARSE_ERROR", `rule ${rule.id}: ${rule.error}`);
+    if (!matches(rule, context)) continue;
+    return rule.variant
+      ? served(rule.variant, "TARGETING_MATCH")
+      : rollout(flag, context, rule.buckets, true);
+  }
+  if (flag.rolloutError !== undefined)
+    return failed(flag, "PARSE_ERROR", `default rollout: ${flag.rolloutError}`);
+  return rollout(flag, context, flag.buckets, false);
+}
+
+/** Evaluates a compiled flag for a context. Never throws. */
+export function evaluateFlag(flag: CompiledFlag, context: EvaluationContext): EvaluationResult {
+  try {
+    const ctx = typeof context === "object" && context !== null ? context : EMPTY_CONTEXT;
+    return evaluateUnsafe(flag, ctx);
+  } catch (error) {
+    // Only callers' code runs during evaluation (getters, proxies in the context), so this is
+    // almost always the context; the flag is served closed all the same.
+    let message = "evaluation failed";
+    try {
+      message = `evaluation failed: ${error instanceof Error ? error.message : String(error)}`;
+      return failed(flag, "GENERAL", message);
+    } catch {
+      return { value: null, reason: "ERROR", errorCode: "GENERAL", errorMessage: message };
+    }
+  }
+}

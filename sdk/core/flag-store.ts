@@ -1,0 +1,172 @@
+/**
+ * One environment's flags, compiled, as an SDK or the server holds them between updates. It
+ * applies full sets and single changes, reports which flags changed (so callers can notify
+ * listeners of exactly those), and evaluates. `evaluate` is the hot path: one Map lookup, one
+ * type check, the compiled evaluation and the result object, nothing else.
+ */
+import { compileFlag } from "./compile.js";
+import type { CompiledFlag } from "./compiled-flag.js";
+import { evaluateFlag } from "./evaluate.js";
+import { isRecord } from "./is-record.js";
+import type {
+  EvaluationContext,
+  EvaluationResult,
+  FlagConfig,
+  FlagSet,
+  FlagType,
+  JsonValue,
+} from "./types.js";
+
+/** Whether a caller's default value has the flag's type (json: object, array or null). */
+function fitsDefault(type: FlagType, value: unknown): boolean {
+  if (type === "json") return typeof value === "object";
+  return typeof value === type;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+}
+
+export class FlagStore {
+  #flags = new Map<string, CompiledFlag>();
+  #environment = "";
+  #revision = 0;
+
+  constructor(set?: FlagSet) {
+    if (set !== undefined) this.replace(set);
+  }
+
+  get environment(): string {
+    return this.#environment;
+  }
+
+  /** The revision of the last set or change applied. */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  get size(): number {
+    return this.#flags.size;
+  }
+
+  /**
+   * Replaces every flag with those of `set`; returns the keys that were added, removed or whose
+   * version changed. A set without a `flags` array is ignored (returns []): a broken download must
+   * not wipe the flags being served. Flags without a key cannot be addressed and are skipped.
+   */
+  replace(set: FlagSet): string[] {
+    if (!isRecord(set) || !Array.isArray(set.flags)) return [];
+    const next = new Map<string, CompiledFlag>();
+    for (const config of set.flags) {
+      const flag = compileFlag(config);
+      if (flag.key !== "") next.set(flag.key, flag);
+    }
+    const changed: string[] = [];
+    for (const [key, flag] of next) if (this.#flags.get(key)?.version !== flag.version) changed.push(key);
+    for (const key of this.#flags.keys()) if (!next.has(key)) changed.push(key);
+    this.#flags = next;
+    if (typeof set.environment === "string") this.#environment = set.environment;
+    if (typeof set.revision === "number") this.#revision = set.revision;
+    return changed;
+  }
+
+  /** A change at or below the current revision was already applied (or is stale). */
+  #isStale(revision: number | undefined): boolean {
+    return typeof revision === "number" && revision <= this.#revision;
+  }
+
+  #advance(revision: number | undefined): void {
+    if (typeof revision === "number") this.#revision = revision;
+  }
+
+  /** Adds or replaces one flag; true when it was added or its version changed. */
+  upsert(flag: FlagConfig, revision?: number): boolean {
+    if (this.#isStale(revision)) return false;
+    const compiled = compileFlag(flag);
+    if (compiled.key === "") return false;
+    this.#advance(revision);
+    const previous = this.#flags.get(compiled.key);
+    this.#flags.set(compiled.key, compiled);
+    return previous?.version !== compiled.version;
+  }
+
+  /** Removes one flag; true when it was there. */
+  remove(key: string, revision?: number): boolean {
+    if (this.#isStale(revision)) return false;
+    this.#advance(revision);
+    return this.#flags.delete(key);
+  }
+
+  get(key: string): CompiledFlag | undefined {
+    return this.#flags.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.#flags.has(key);
+  }
+
+  keys(): string[] {
+    return [...this.#flags.keys()];
+  }
+
+  /** The raw configs as given, e.g. to write a backup file. */
+  snapshot(): FlagSet {
+    const flags: FlagConfig[] = [];
+    for (const flag of this.#flags.values()) flags.push(flag.config);
+    return { environment: this.#environment, revision: this.#revision, flags };
+  }
+
+  /**
+   * Evaluates one flag. Never throws. On any ERROR the value is the caller's `defaultValue` and
+   * no variant is reported (the default is not a variant of the flag).
+   */
+  evaluate<T extends JsonValue>(
+    key: string,
+    context: EvaluationContext,
+    defaultValue: T,
+  ): EvaluationResult<T> {
+    const flag = this.#flags.get(key);
+    if (flag === undefined)
+      return {
+        value: defaultValue,
+        reason: "ERROR",
+        errorCode: "FLAG_NOT_FOUND",
+        errorMessage: `no flag "${String(key)}"`,
+      };
+    if (flag.type !== undefined && !fitsDefault(flag.type, defaultValue))
+      return {
+        value: defaultValue,
+        reason: "ERROR",
+        errorCode: "TYPE_MISMATCH",
+        errorMessage: `flag "${flag.key}" is a ${flag.type} flag; the default value is ${describeValue(defaultValue)}`,
+      };
+    const result = evaluateFlag(flag, context);
+    if (result.reason !== "ERROR") return result as EvaluationResult<T>;
+    return {
+      value: defaultValue,
+      reason: "ERROR",
+      errorCode: result.errorCode ?? "GENERAL",
+      errorMessage: result.errorMessage ?? "evaluation failed",
+    };
+  }
+
+  /** Evaluates every flag (or those `filter` keeps); errors keep the off variant's value. */
+  evaluateAll(
+    context: EvaluationContext,
+    filter?: (flag: FlagConfig) => boolean,
+  ): Record<string, EvaluationResult> {
+    const results: Record<string, EvaluationResult> = {};
+    for (const flag of this.#flags.values()) {
+      if (filter && !filter(flag.config)) continue;
+      // defineProperty for "__proto__", which plain assignment would treat as the prototype.
+      Object.defineProperty(results, flag.key, {
+        value: evaluateFlag(flag, context),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return results;
+  }
+}
