@@ -85,7 +85,7 @@ function compileUnsafe(config: unknown): CompiledFlag {
   const stickiness = config.stickiness ?? "userId";
   if (typeof stickiness !== "string" || stickiness === "")
     bucketingError = "stickiness is not an attribute name";
-  const salt = config.salt === undefined || config.salt === "" ? key : config.salt;
+  const salt = config.salt === undefined || config.salt === null || config.salt === "" ? key : config.salt;
   if (typeof salt !== "string") bucketingError = "salt is not a string";
 
   const split = compileSplit(config.weights, variants);

@@ -36,14 +36,45 @@ function absorb(str: string): void {
   let length = stateLength;
   const n = str.length;
   for (let i = 0; i < n; i++) {
+    // Fast path: at a block boundary with four ASCII characters ahead, they are the block.
+    if (bits === 0 && i + 3 < n) {
+      const c0 = str.charCodeAt(i);
+      const c1 = str.charCodeAt(i + 1);
+      const c2 = str.charCodeAt(i + 2);
+      const c3 = str.charCodeAt(i + 3);
+      if ((c0 | c1 | c2 | c3) < 0x80) {
+        k = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
+        k = Math.imul(k, C1);
+        k = (k << 15) | (k >>> 17);
+        h ^= Math.imul(k, C2);
+        h = (h << 13) | (h >>> 19);
+        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+        k = 0;
+        length += 4;
+        i += 3;
+        continue;
+      }
+    }
     const c = str.charCodeAt(i);
+    if (c < 0x80) {
+      // ASCII, the common case for ids: one byte, which never straddles a block.
+      length++;
+      k |= c << bits;
+      bits += 8;
+      if (bits < 32) continue;
+      k = Math.imul(k, C1);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, C2);
+      h = (h << 13) | (h >>> 19);
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+      k = 0;
+      bits = 0;
+      continue;
+    }
     // `bytes` holds this code point's UTF-8 bytes, first byte lowest; `count` how many.
     let bytes: number;
     let count: number;
-    if (c < 0x80) {
-      bytes = c;
-      count = 1;
-    } else if (c < 0x800) {
+    if (c < 0x800) {
       bytes = 0xc0 | (c >> 6) | ((0x80 | (c & 0x3f)) << 8);
       count = 2;
     } else if (c < 0xd800 || c > 0xdfff) {

@@ -1,0 +1,268 @@
+/**
+ * Evaluation cost, ns per call (median of runs), in one process so the ratios are comparable:
+ *   (a) sdk/core FlagStore.evaluate, boolean flag, 10% rollout
+ *   (b) sdk/core FlagStore.evaluate, three rules and three weighted variants
+ *   (c) unleash-client isEnabled, the same 10% gradual rollout, bare and with one constraint
+ *   (d) UTF-8 + murmur3: the `murmurhash` package (TextEncoder per call) vs our murmur3
+ * Every benchmark evaluates over 100,000 distinct users whose contexts are built beforehand.
+ *
+ *   npm run bench:eval                     (BENCH_RUNS / BENCH_ITERATIONS override 7 × 1,000,000)
+ */
+import murmurhash from "murmurhash";
+import { type Context, InMemStorageProvider, Unleash } from "unleash-client";
+import { type FlagConfig, FlagStore, murmur3 } from "../sdk/core/index.js";
+import { type Measurement, measure } from "./lib/measure.js";
+
+const USERS = 100_000;
+const COUNTRIES = [
+  "SE",
+  "NO",
+  "DK",
+  "FI",
+  "DE",
+  "FR",
+  "ES",
+  "IT",
+  "NL",
+  "BE",
+  "PL",
+  "US",
+  "CA",
+  "MX",
+  "BR",
+  "JP",
+  "KR",
+  "IN",
+  "AU",
+  "NZ",
+];
+const PLANS = ["free", "free", "pro", "enterprise"];
+const VERSIONS = ["2.1.0", "2.3.0", "2.3.1", "2.4.0-beta.1", "3.0.0"];
+
+const userIds = Array.from({ length: USERS }, (_, i) => `user-${i}`);
+
+// ---------------------------------------------------------------------------------------------
+// sdk/core
+// ---------------------------------------------------------------------------------------------
+
+const booleanFlag: FlagConfig = {
+  key: "new-checkout",
+  type: "boolean",
+  variants: [
+    { key: "true", value: true },
+    { key: "false", value: false },
+  ],
+  offVariant: "false",
+  enabled: true,
+  percentage: 10,
+  stickiness: "userId",
+  salt: "new-checkout",
+  rules: [],
+  weights: [{ variant: "true", weight: 100 }],
+  version: 1,
+};
+
+const targetedFlag: FlagConfig = {
+  key: "pricing-page",
+  type: "string",
+  variants: [
+    { key: "control", value: "current" },
+    { key: "annual", value: "annual-first" },
+    { key: "monthly", value: "monthly-first" },
+    { key: "slider", value: "slider" },
+  ],
+  offVariant: "control",
+  enabled: true,
+  percentage: 25,
+  stickiness: "userId",
+  salt: "pricing-page",
+  rules: [
+    {
+      id: "nordics",
+      conditions: [{ attribute: "country", operator: "in", values: ["SE", "NO", "DK", "FI"] }],
+      variant: "annual",
+    },
+    {
+      id: "enterprise",
+      conditions: [{ attribute: "plan", operator: "equals", values: ["enterprise"] }],
+      percentage: 50,
+    },
+    {
+      id: "new-app",
+      conditions: [{ attribute: "appVersion", operator: "semver_gt", values: ["2.3.0"] }],
+      variant: "slider",
+    },
+  ],
+  weights: [
+    { variant: "annual", weight: 33.333 },
+    { variant: "monthly", weight: 33.333 },
+    { variant: "slider", weight: 33.334 },
+  ],
+  version: 1,
+};
+
+const store = new FlagStore({ environment: "bench", revision: 1, flags: [booleanFlag, targetedFlag] });
+for (const key of store.keys())
+  if (store.get(key)!.errors.length) throw new Error(`${key}: ${store.get(key)!.errors}`);
+
+const plainContexts = userIds.map((userId) => ({ userId }));
+const richContexts = userIds.map((userId, i) => ({
+  userId,
+  country: COUNTRIES[i % COUNTRIES.length]!,
+  plan: PLANS[(i >> 3) % PLANS.length]!,
+  appVersion: VERSIONS[(i >> 5) % VERSIONS.length]!,
+}));
+
+function coreBoolean(iterations: number): number {
+  let on = 0;
+  for (let i = 0, u = 0; i < iterations; i++, u = u === USERS - 1 ? 0 : u + 1)
+    if (store.evaluate("new-checkout", plainContexts[u]!, false).value) on++;
+  return on;
+}
+
+function coreTargeted(iterations: number): number {
+  let sum = 0;
+  for (let i = 0, u = 0; i < iterations; i++, u = u === USERS - 1 ? 0 : u + 1)
+    sum += store.evaluate("pricing-page", richContexts[u]!, "current").value.length;
+  return sum;
+}
+
+// ---------------------------------------------------------------------------------------------
+// unleash-client, bootstrapped offline: refreshInterval 0 makes its fetcher return before any
+// request, metrics are off, and the backup store is in memory, so it serves the bootstrap only.
+// ---------------------------------------------------------------------------------------------
+
+function gradualRollout(name: string, constraints: unknown[]) {
+  return {
+    name,
+    enabled: true,
+    type: "release",
+    project: "default",
+    stale: false,
+    impressionData: false,
+    variants: [],
+    strategies: [
+      {
+        name: "flexibleRollout",
+        // groupId = flag key and percentage 10: the same users as the core flag (BUCKETING.md).
+        parameters: { rollout: "10", stickiness: "userId", groupId: "new-checkout" },
+        constraints,
+      },
+    ],
+  };
+}
+
+async function startUnleash(): Promise<{ unleash: Unleash; errors: unknown[] }> {
+  const unleash = new Unleash({
+    url: "http://127.0.0.1:9/api",
+    appName: "rollguard-bench",
+    disableMetrics: true,
+    refreshInterval: 0,
+    storageProvider: new InMemStorageProvider(),
+    bootstrap: {
+      data: [
+        gradualRollout("new-checkout", []),
+        gradualRollout("new-checkout-constrained", [
+          {
+            contextName: "country",
+            operator: "IN",
+            values: COUNTRIES,
+            caseInsensitive: false,
+            inverted: false,
+          },
+        ]),
+      ] as never,
+    },
+  });
+  const errors: unknown[] = [];
+  unleash.on("error", (error) => errors.push(error));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error("unleash-client did not become ready from its bootstrap")),
+      10_000,
+    );
+    unleash.once("ready", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return { unleash, errors };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node SDK slot: the sdk/node engineer adds `isEnabled` here, e.g.
+//   results.push(measure("(e) sdk/node isEnabled, 10% rollout", (n) => { ... return checksum; }));
+// using the same flag (booleanFlag) and contexts (plainContexts), so its ratio to (a) shows the
+// SDK's own overhead on top of the core.
+// ---------------------------------------------------------------------------------------------
+function nodeSdkBenchmarks(): Measurement[] {
+  return [];
+}
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}, ${USERS.toLocaleString("en")} distinct users, median of runs\n`);
+  const a = measure("(a) core FlagStore.evaluate, boolean, 10% rollout", coreBoolean);
+  const b = measure("(b) core FlagStore.evaluate, 3 rules + 3 weighted variants", coreTargeted);
+
+  const { unleash, errors } = await startUnleash();
+  const unleashContexts: Context[] = richContexts.map((c) => ({
+    userId: c.userId,
+    properties: { country: c.country },
+  }));
+  // Unleash must evaluate the real flag: its decisions must be the core's (same users at 10%).
+  let unleashOn = 0;
+  let disagreements = 0;
+  for (let u = 0; u < USERS; u++) {
+    const enabled = unleash.isEnabled("new-checkout", unleashContexts[u]);
+    if (enabled) unleashOn++;
+    if (enabled !== store.evaluate("new-checkout", plainContexts[u]!, false).value) disagreements++;
+    if (enabled !== unleash.isEnabled("new-checkout-constrained", unleashContexts[u])) disagreements++;
+  }
+  const share = unleashOn / USERS;
+  console.log(
+    `    unleash-client serves its bootstrap: ${(share * 100).toFixed(2)}% enabled, ` +
+      `${disagreements} disagreements with the core, ${errors.length} error events`,
+  );
+  if (Math.abs(share - 0.1) > 0.005 || disagreements > 0)
+    throw new Error("unleash-client is not evaluating the 10% flag");
+
+  const c1 = measure("(c) unleash-client isEnabled, 10% gradual rollout", (n) => {
+    let on = 0;
+    for (let i = 0, u = 0; i < n; i++, u = u === USERS - 1 ? 0 : u + 1)
+      if (unleash.isEnabled("new-checkout", unleashContexts[u])) on++;
+    return on;
+  });
+  const c2 = measure("(c) unleash-client isEnabled, same + 1 constraint", (n) => {
+    let on = 0;
+    for (let i = 0, u = 0; i < n; i++, u = u === USERS - 1 ? 0 : u + 1)
+      if (unleash.isEnabled("new-checkout-constrained", unleashContexts[u])) on++;
+    return on;
+  });
+  unleash.destroy();
+
+  const hashKeys = userIds.map((id) => `new-checkout:${id}`);
+  const d1 = measure("(d) murmurhash package v3(string), TextEncoder per call", (n) => {
+    let sum = 0;
+    for (let i = 0, u = 0; i < n; i++, u = u === USERS - 1 ? 0 : u + 1)
+      sum += murmurhash.v3(hashKeys[u]!, 0) & 0xff;
+    return sum;
+  });
+  const d2 = measure("(d) sdk/core murmur3, UTF-8 inline, no allocation", (n) => {
+    let sum = 0;
+    for (let i = 0, u = 0; i < n; i++, u = u === USERS - 1 ? 0 : u + 1)
+      sum += murmur3(hashKeys[u]!, 0) & 0xff;
+    return sum;
+  });
+  if (d1.checksum !== d2.checksum) throw new Error("murmur3 and the murmurhash package disagree");
+
+  nodeSdkBenchmarks();
+
+  const ratio = (x: Measurement, y: Measurement) =>
+    `${(x.medianNs / y.medianNs).toFixed(3)} (1/${(y.medianNs / x.medianNs).toFixed(1)})`;
+  console.log("");
+  console.log(`core/unleash, 10% rollout:             ${ratio(a, c1)}   goal ≤ 1/8`);
+  console.log(`core rules/unleash with constraint:    ${ratio(b, c2)}`);
+  console.log(`murmur3/murmurhash package:            ${ratio(d2, d1)}`);
+}
+
+await main();
