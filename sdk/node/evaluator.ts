@@ -1,0 +1,89 @@
+import type { EvaluationContext, EvaluationResult, FlagStore, JsonValue } from "../core/index.js";
+
+/**
+ * Called after every evaluation with the flag key, the result (its `arm` says which side of a
+ * rollout the user fell on) and the context. The extension point for exposure counting and other
+ * instrumentation: it runs synchronously on the caller's path, so keep it cheap. Its errors are
+ * reported through the client's `error` event and never reach the caller.
+ */
+export type EvaluationHook = (key: string, result: EvaluationResult<JsonValue>, context: unknown) => void;
+
+const EMPTY: EvaluationContext = Object.freeze({});
+
+/**
+ * The one place the Node SDK evaluates: every public method (isEnabled, getValue, evaluate,
+ * allFlags) goes through here. It answers PROVIDER_NOT_READY until some flag set is loaded, turns
+ * anything thrown into the caller's default, and runs the hooks.
+ */
+export class Evaluator {
+  #loaded = false;
+  #hooks: EvaluationHook[] = [];
+
+  constructor(
+    private readonly store: FlagStore,
+    private readonly onError: (error: unknown, what: string) => void,
+  ) {}
+
+  /** Evaluations use the store from now on (a set came from the server, a backup or bootstrap). */
+  markLoaded(): void {
+    this.#loaded = true;
+  }
+
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  evaluate<T extends JsonValue>(key: string, context: unknown, defaultValue: T): EvaluationResult<T> {
+    let result: EvaluationResult<T>;
+    try {
+      result = this.#loaded
+        ? this.store.evaluate(key, (context ?? EMPTY) as EvaluationContext, defaultValue)
+        : {
+            value: defaultValue,
+            reason: "ERROR",
+            errorCode: "PROVIDER_NOT_READY",
+            errorMessage: "no flags loaded yet",
+          };
+    } catch (error) {
+      this.onError(error, "evaluation");
+      return {
+        value: defaultValue,
+        reason: "ERROR",
+        errorCode: "GENERAL",
+        errorMessage: "evaluation failed",
+      };
+    }
+    if (this.#hooks.length > 0) this.#runHooks(key, result, context);
+    return result;
+  }
+
+  all(context: unknown): Record<string, EvaluationResult> {
+    if (!this.#loaded) return {};
+    try {
+      const results = this.store.evaluateAll((context ?? EMPTY) as EvaluationContext);
+      if (this.#hooks.length > 0)
+        for (const key of Object.keys(results)) this.#runHooks(key, results[key]!, context);
+      return results;
+    } catch (error) {
+      this.onError(error, "evaluation of every flag");
+      return {};
+    }
+  }
+
+  addHook(hook: EvaluationHook): () => void {
+    this.#hooks = [...this.#hooks, hook];
+    return () => {
+      this.#hooks = this.#hooks.filter((h) => h !== hook);
+    };
+  }
+
+  #runHooks(key: string, result: EvaluationResult<JsonValue>, context: unknown): void {
+    for (const hook of this.#hooks) {
+      try {
+        hook(key, result, context);
+      } catch (error) {
+        this.onError(error, "an evaluation hook");
+      }
+    }
+  }
+}
