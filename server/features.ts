@@ -1,5 +1,7 @@
 import type { RouteGroup } from "./app.js";
+import { clientApiFeature } from "./client-api/index.js";
 import type { AppDeps } from "./deps.js";
+import { ofrepFeature } from "./ofrep/index.js";
 import { streamFeature } from "./stream/stream-feature.js";
 import type { StreamOptions } from "./stream/stream-hub.js";
 
@@ -21,4 +23,4 @@ export interface FeatureOptions {
 }
 
 /** The features the server runs, in mount order. */
-export const features: Feature[] = [streamFeature];
+export const features: Feature[] = [streamFeature, clientApiFeature, ofrepFeature];

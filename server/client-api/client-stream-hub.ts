@@ -1,0 +1,149 @@
+import type { ServerResponse } from "node:http";
+import { type CompiledFlag, type EvaluationContext, evaluateFlag } from "../../sdk/core/index.js";
+import type { AppDeps } from "../deps.js";
+import type { PublishedChange } from "../stream/change-bus.js";
+import { SseConnection } from "../stream/sse-connection.js";
+import { HEARTBEAT, retryHint, sseEvent } from "../stream/sse-event.js";
+import type { StreamOptions } from "../stream/stream-hub.js";
+import { clientAnswer } from "./client-answer.js";
+import { flagList } from "./flag-list.js";
+import { clientResultJson } from "./result-json.js";
+
+/** One browser's stream: its context and the result it last received for each flag. */
+interface ClientStream {
+  connection: SseConnection;
+  context: EvaluationContext;
+  sent: Map<string, string>;
+}
+
+const DEFAULTS: Required<StreamOptions> = {
+  heartbeatMs: 15_000,
+  retryMs: 2_000,
+  maxBacklogBytes: 256 * 1024,
+};
+
+/**
+ * Live values for browsers. Each stream starts with a `put` of every client-visible flag for its
+ * context; after a change it gets a `patch` with only the results that changed for that context
+ * (a flag that disappeared or stopped being visible is sent as null). The change is evaluated
+ * once per stream, and equal results share one framed Buffer, so a change costs one evaluation
+ * and one write per browser. The SSE connection (bounded backlog, clean close) is the stream
+ * hub's own `SseConnection`.
+ */
+export class ClientStreamHub {
+  readonly #byEnv = new Map<string, Set<ClientStream>>();
+  #options = DEFAULTS;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly deps: AppDeps) {
+    deps.bus.subscribe((change) => this.#onChange(change));
+  }
+
+  get connections(): number {
+    let n = 0;
+    for (const set of this.#byEnv.values()) n += set.size;
+    return n;
+  }
+
+  start(options: StreamOptions = {}): () => void {
+    this.#options = { ...DEFAULTS };
+    for (const [k, v] of Object.entries(options))
+      if (v !== undefined) Object.assign(this.#options, { [k]: v });
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = setInterval(() => this.#beat(), this.#options.heartbeatMs);
+    this.#heartbeat.unref();
+    return () => this.stop();
+  }
+
+  stop(): void {
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+    for (const set of this.#byEnv.values()) for (const s of set) s.connection.end();
+  }
+
+  /** Takes over `res` as the stream of `context`; false (and `res` untouched) for an unknown environment. */
+  attach(
+    environment: string,
+    tokenId: string,
+    context: EvaluationContext,
+    res: ServerResponse,
+    headers: Record<string, string>,
+  ): boolean {
+    const store = this.deps.flags.get(environment);
+    if (!store) return false;
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+      ...headers,
+    });
+    const set = this.#byEnv.get(environment) ?? new Set();
+    this.#byEnv.set(environment, set);
+    const stream: ClientStream = {
+      context,
+      sent: new Map(),
+      connection: new SseConnection(environment, tokenId, res, this.#options.maxBacklogBytes, () =>
+        set.delete(stream),
+      ),
+    };
+    set.add(stream);
+    // Nothing below awaits, so no change can slip in between reading the flags and registering.
+    const list = flagList(store, true);
+    const results = list.flags.map((flag) => clientResultJson(flag, evaluateFlag(flag, context)));
+    for (const [i, flag] of list.flags.entries()) stream.sent.set(flag.key, results[i]!);
+    const put = sseEvent("put", store.revision, clientAnswer(list, context, results));
+    stream.connection.open([retryHint(this.#options.retryMs), put], store.revision);
+    return true;
+  }
+
+  #onChange(change: PublishedChange): void {
+    const set = this.#byEnv.get(change.environment);
+    if (!set || set.size === 0) return;
+    const store = this.deps.flags.get(change.environment);
+    const flag = store?.get(change.flagKey);
+    const visible = flag !== undefined && flag.config.clientVisible === true;
+    const keyJson = JSON.stringify(change.flagKey);
+    const framed = new Map<string, Buffer>();
+    const frame = (json: string) => {
+      let event = framed.get(json);
+      if (!event) {
+        event = sseEvent("patch", change.revision, `{"flags":{${keyJson}:${json}}}`);
+        framed.set(json, event);
+      }
+      return event;
+    };
+    for (const stream of set) {
+      try {
+        const json = visible
+          ? clientResultJson(flag as CompiledFlag, evaluateFlag(flag, stream.context))
+          : "null";
+        if ((stream.sent.get(change.flagKey) ?? "null") === json) continue;
+        if (visible) stream.sent.set(change.flagKey, json);
+        else stream.sent.delete(change.flagKey);
+        stream.connection.send(change.revision, frame(json));
+      } catch (error) {
+        this.deps.log("client stream: a change could not be sent", error);
+        stream.connection.drop();
+      }
+    }
+  }
+
+  #beat(): void {
+    if (this.#byEnv.size === 0) return;
+    let revoked = new Set<string>();
+    try {
+      revoked = new Set(
+        this.deps.tokens
+          .list()
+          .filter((t) => t.revoked)
+          .map((t) => t.id),
+      );
+    } catch (error) {
+      this.deps.log("client stream heartbeat could not read tokens", error);
+    }
+    for (const set of this.#byEnv.values())
+      for (const stream of set)
+        if (revoked.has(stream.connection.tokenId)) stream.connection.end();
+        else stream.connection.write(HEARTBEAT);
+  }
+}

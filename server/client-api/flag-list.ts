@@ -1,0 +1,44 @@
+import type { CompiledFlag, FlagStore } from "../../sdk/core/index.js";
+
+/** The flags one kind of caller may see, in key order, with each key already as JSON. */
+export interface FlagList {
+  readonly flags: readonly CompiledFlag[];
+  /** `"key":` for each flag, so answers are built by concatenation. */
+  readonly keyJson: readonly string[];
+}
+
+interface Lists {
+  revision: number;
+  all: FlagList;
+  visible: FlagList;
+}
+
+const lists = new WeakMap<FlagStore, Lists>();
+
+function listOf(flags: CompiledFlag[]): FlagList {
+  flags.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  return { flags, keyJson: flags.map((f) => `${JSON.stringify(f.key)}:`) };
+}
+
+/**
+ * The environment's flags, or only those with `clientVisible` on (what browsers may see). Kept
+ * per store and revision: every change bumps the revision, so a list is rebuilt once per change,
+ * never per request.
+ */
+export function flagList(store: FlagStore, clientVisibleOnly: boolean): FlagList {
+  let hit = lists.get(store);
+  if (!hit || hit.revision !== store.revision) {
+    const all: CompiledFlag[] = [];
+    for (const key of store.keys()) {
+      const flag = store.get(key);
+      if (flag) all.push(flag);
+    }
+    hit = {
+      revision: store.revision,
+      all: listOf(all),
+      visible: listOf(all.filter((f) => f.config.clientVisible === true)),
+    };
+    lists.set(store, hit);
+  }
+  return clientVisibleOnly ? hit.visible : hit.all;
+}

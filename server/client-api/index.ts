@@ -1,0 +1,2 @@
+export { clientApiFeature, clientStreamHubOf } from "./client-api-feature.js";
+export { clientApiRoutes } from "./routes.js";

@@ -1,0 +1,2 @@
+export { ofrepFeature } from "./ofrep-feature.js";
+export { ofrepRoutes } from "./routes.js";
