@@ -74,23 +74,19 @@ function rollout(
   const split = flag.split;
   if (!split) return failed(flag, "PARSE_ERROR", flag.rolloutError ?? "the variant weights are unusable");
   const value = stickinessValue(flag, context);
-  const several = split.variants.length > 1;
   if (value === undefined) {
     // Never bucketed at random: without a stickiness value, only a 100% rollout includes the user.
     if (buckets < BUCKETS)
       return byRule
         ? servedNote(off, "TARGETING_MATCH", flag.missingStickiness)
         : servedNote(off, "DEFAULT", flag.missingStickiness, "control");
+    // At 100% everyone is in; with no value to pick a variant by, the first weighted one serves
+    // (deterministic, so no bucketing happened: DEFAULT, and no message, since nothing is wrong).
     const first = split.variants[0]!;
-    if (byRule)
-      return several
-        ? servedNote(first, "TARGETING_MATCH", flag.missingStickiness)
-        : served(first, "TARGETING_MATCH");
-    return several
-      ? servedNote(first, "DEFAULT", flag.missingStickiness, "treatment")
-      : servedArm(first, "DEFAULT", "treatment");
+    return byRule ? served(first, "TARGETING_MATCH") : servedArm(first, "DEFAULT", "treatment");
   }
   const partial = buckets < BUCKETS;
+  const several = split.variants.length > 1;
   if (partial && rolloutBucket(flag.salt, value) >= buckets)
     return byRule ? served(off, "TARGETING_MATCH") : servedArm(off, "SPLIT", "control");
   const variant = several ? pickVariant(split, variantBucket(flag.salt, value)) : split.variants[0]!;

@@ -198,8 +198,12 @@ describe("stickiness", () => {
       reason: "DEFAULT",
       arm: "treatment",
     });
-    const several = evaluate(stringConfig({ percentage: 100 }), {});
-    expect(several).toMatchObject({ variant: "red", reason: "DEFAULT", arm: "treatment" });
+    expect(evaluate(stringConfig({ percentage: 100 }), {})).toStrictEqual({
+      value: "red",
+      variant: "red",
+      reason: "DEFAULT",
+      arm: "treatment",
+    });
   });
 
   it("userId falls back to targetingKey; userId wins when both are there", () => {
