@@ -159,13 +159,16 @@ export class FlagStore {
     const results: Record<string, EvaluationResult> = {};
     for (const flag of this.#flags.values()) {
       if (filter && !filter(flag.config)) continue;
-      // defineProperty for "__proto__", which plain assignment would treat as the prototype.
-      Object.defineProperty(results, flag.key, {
-        value: evaluateFlag(flag, context),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const result = evaluateFlag(flag, context);
+      // Plain assignment would set the prototype for a key "__proto__"; define that one instead.
+      if (flag.key === "__proto__")
+        Object.defineProperty(results, flag.key, {
+          value: result,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else results[flag.key] = result;
     }
     return results;
   }

@@ -156,3 +156,13 @@ describe("FlagStore: evaluate", () => {
     expect(Object.keys(some).sort()).toEqual(["a", "broken"]);
   });
 });
+
+describe("FlagStore: hostile keys", () => {
+  it("a flag keyed __proto__ is an ordinary entry of evaluateAll, not the prototype", () => {
+    const store = new FlagStore(set(1, [booleanConfig({ key: "__proto__", salt: "p" }), a]));
+    const all = store.evaluateAll({ userId: "u" });
+    expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
+    expect(Object.keys(all).sort()).toEqual(["__proto__", "a"]);
+    expect(Object.getOwnPropertyDescriptor(all, "__proto__")?.value).toMatchObject({ value: true });
+  });
+});
