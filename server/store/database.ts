@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -14,7 +14,11 @@ export interface Database_ {
   close(): void;
 }
 
-const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), "../../migrations");
+const here = dirname(fileURLToPath(import.meta.url));
+// From source (server/store) the folder is two levels up; from the build (dist/server/store), three.
+const MIGRATIONS = [resolve(here, "../../migrations"), resolve(here, "../../../migrations")].find((dir) =>
+  existsSync(resolve(dir, "meta/_journal.json")),
+);
 
 /**
  * Opens (or creates) the SQLite file and applies pending migrations. WAL lets readers (SDK
@@ -29,6 +33,7 @@ export function openDatabase(file: string): Database_ {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema });
+  if (!MIGRATIONS) throw new Error(`no migrations folder found near ${here}`);
   migrate(db, { migrationsFolder: MIGRATIONS });
   return { db, sqlite, close: () => sqlite.close() };
 }
