@@ -2,6 +2,7 @@ import type { RouteGroup } from "./app.js";
 import { clientApiFeature } from "./client-api/index.js";
 import type { AppDeps } from "./deps.js";
 import { ofrepFeature } from "./ofrep/index.js";
+import { rolloutPlansFeature } from "./plans/feature.js";
 import { streamFeature } from "./stream/stream-feature.js";
 import type { StreamOptions } from "./stream/stream-hub.js";
 
@@ -23,4 +24,4 @@ export interface FeatureOptions {
 }
 
 /** The features the server runs, in mount order. */
-export const features: Feature[] = [streamFeature, clientApiFeature, ofrepFeature];
+export const features: Feature[] = [streamFeature, rolloutPlansFeature, clientApiFeature, ofrepFeature];

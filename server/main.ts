@@ -8,8 +8,17 @@ const corsOrigins = (process.env.ROLLGUARD_CORS_ORIGINS ?? "")
   .split(",")
   .map((o) => o.trim())
   .filter((o) => o !== "");
+// Milliseconds between guard and plan ticks (default 5 s); tests and demos shorten it.
+const tickMs =
+  process.env.ROLLGUARD_TICK_MS === undefined ? undefined : Number(process.env.ROLLGUARD_TICK_MS);
+if (tickMs !== undefined && !(Number.isInteger(tickMs) && tickMs > 0)) {
+  console.error(
+    `ROLLGUARD_TICK_MS must be a whole number of milliseconds > 0; got ${process.env.ROLLGUARD_TICK_MS}`,
+  );
+  process.exit(1);
+}
 
-const server = await createServer({ port, database, adminToken, corsOrigins });
+const server = await createServer({ port, database, adminToken, corsOrigins, tickMs });
 console.log(`rollguard listening on http://localhost:${server.port} (database ${database})`);
 if (!adminToken && !server.deps.tokens.list().some((t) => t.scope === "admin" && !t.revoked)) {
   // A first start without ROLLGUARD_ADMIN_TOKEN would leave nobody able to call the API.

@@ -2,7 +2,15 @@ import { z } from "@hono/zod-openapi";
 import { Duration } from "../plans/duration.js";
 import { EnvironmentKey, FlagKey, Percentage } from "./common.js";
 
-export const PLAN_STATES = ["pending", "running", "paused", "inconclusive", "completed", "aborted", "rolled_back"] as const;
+export const PLAN_STATES = [
+  "pending",
+  "running",
+  "paused",
+  "inconclusive",
+  "completed",
+  "aborted",
+  "rolled_back",
+] as const;
 export const PlanStateName = z.enum(PLAN_STATES).openapi("PlanState");
 export const OnMaxHold = z.enum(["pause", "advance", "rollback"]).openapi({
   description:
@@ -29,9 +37,12 @@ export const StageInput = z
       .openapi({ description: "Treatment exposures this stage must see before it advances (default 0)" }),
   })
   .strict()
-  .refine((s) => s.maxHold === undefined || s.maxHold === null || s.minHold === undefined || s.maxHold >= s.minHold, {
-    message: "maxHold must not be shorter than minHold",
-  })
+  .refine(
+    (s) => s.maxHold === undefined || s.maxHold === null || s.minHold === undefined || s.maxHold >= s.minHold,
+    {
+      message: "maxHold must not be shorter than minHold",
+    },
+  )
   .openapi("StageInput");
 
 export const PLAN_PRESETS = ["default", "canary"] as const;
@@ -48,7 +59,10 @@ export const CreatePlanBody = z
       .max(20, { message: "may have at most 20 stages" })
       .optional(),
     onMaxHold: OnMaxHold.optional(),
-    start: z.boolean({ error: "must be true or false" }).optional().openapi({ description: "Start at once (default true)" }),
+    start: z
+      .boolean({ error: "must be true or false" })
+      .optional()
+      .openapi({ description: "Start at once (default true)" }),
     reason: z.string().max(500).optional(),
   })
   .strict()
@@ -61,7 +75,10 @@ export const CreatePlanBody = z
   })
   .openapi("CreatePlan");
 
-export const PlanActionBody = z.object({ reason: z.string().max(500).optional() }).strict().openapi("PlanAction");
+export const PlanActionBody = z
+  .object({ reason: z.string().max(500).optional() })
+  .strict()
+  .openapi("PlanAction");
 
 export const Stage = z
   .object({

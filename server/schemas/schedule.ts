@@ -13,7 +13,7 @@ export const CreateScheduleBody = z
       .datetime({ offset: true, message: "must be an ISO 8601 date-time like 2030-01-31T09:00:00Z" })
       .optional()
       .openapi({ description: "When to apply the change", example: "2030-01-31T09:00:00Z" }),
-    in: Duration.optional().openapi({ description: "Or: how long from now, like \"2h\"" }),
+    in: Duration.optional().openapi({ description: 'Or: how long from now, like "2h"' }),
     percentage: Percentage.optional(),
     enabled: z.boolean({ error: "must be true or false" }).optional(),
     reason: z.string().max(500).optional(),

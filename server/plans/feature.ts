@@ -1,0 +1,43 @@
+import type { Feature } from "../features.js";
+import { planRoutes } from "../routes/plans.js";
+import { router } from "../routes/router.js";
+import { scheduleRoutes } from "../routes/schedules.js";
+import { tickPlans } from "./tick-plans.js";
+import { tickSchedules } from "./tick-schedules.js";
+
+export const DEFAULT_TICK_MS = 5_000;
+
+/**
+ * Staged rollout plans and scheduled changes: their REST routes, and one loop that applies due
+ * scheduled changes, then moves running plans. A tick that throws is logged; the loop goes on.
+ */
+export const rolloutPlansFeature: Feature = {
+  name: "rollout-plans",
+  routes: (deps) => {
+    const app = router();
+    app.route("/", planRoutes(deps));
+    app.route("/", scheduleRoutes(deps));
+    return app;
+  },
+  start: (deps, options) => {
+    const tick = () => {
+      try {
+        tickSchedules(deps, deps.clock.now());
+      } catch (error) {
+        deps.log("scheduled changes: the tick failed", error);
+      }
+      try {
+        tickPlans(deps, deps.clock.now());
+      } catch (error) {
+        deps.log("rollout plans: the tick failed", error);
+      }
+    };
+    // The first tick right after start, so a restarted server picks up where it stopped.
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, options.tickMs ?? DEFAULT_TICK_MS);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  },
+};

@@ -1,0 +1,235 @@
+import { randomBytes } from "node:crypto";
+import { Problem, problems } from "../http/problem.js";
+import type { CreatePlanInput, PlanOut } from "../schemas/plan.js";
+import { type AuditInput, type ChangeDeps, type ChangeWork, commitChange } from "../store/change-path.js";
+import type { Db } from "../store/database.js";
+import { findFlag, findState } from "../store/flag-rows.js";
+import { planEvents, rolloutPlans } from "../store/schema.js";
+import {
+  findActivePlan,
+  findPlan,
+  type PlanRow,
+  type PlanState,
+  type Stage,
+  stagesOf,
+  toPlanOut,
+} from "./plan-rows.js";
+import { nextStage, type Transition, transitionPlan } from "./plan-transition.js";
+import { DEFAULT_MIN_HOLD_MS, PRESETS } from "./presets.js";
+
+export interface PlanActor {
+  actor: string;
+  /** A person's words, kept in the history and the audit event. */
+  note?: string | undefined;
+  /** The plan version the caller last read (If-Match); another version fails with 412. */
+  expectedVersion?: number | undefined;
+}
+
+export function resolveStages(input: CreatePlanInput): Stage[] {
+  if (!input.stages) return PRESETS[input.preset ?? "default"];
+  return input.stages.map((s) => ({
+    percentage: s.percentage,
+    minHoldMs: s.minHold ?? DEFAULT_MIN_HOLD_MS,
+    maxHoldMs: s.maxHold ?? null,
+    minExposures: s.minExposures ?? 0,
+  }));
+}
+
+/** Creates a plan for a flag in an environment and, unless `start: false`, starts it. */
+export function createPlan(
+  deps: ChangeDeps,
+  flagKey: string,
+  environment: string,
+  input: CreatePlanInput,
+  { actor, note }: PlanActor,
+): PlanOut {
+  const stages = resolveStages(input);
+  return commitChange(deps, (tx, now) => {
+    const state = liveState(tx, flagKey, environment);
+    const active = findActivePlan(tx, flagKey, environment);
+    if (active)
+      throw new Problem(
+        409,
+        "plan-exists",
+        `flag \`${flagKey}\` already has an active plan in \`${environment}\` (${active.id}, ${active.state}): abort it first`,
+        { planId: active.id },
+      );
+    const plan = tx
+      .insert(rolloutPlans)
+      .values({
+        id: `plan_${randomBytes(6).toString("hex")}`,
+        flagKey,
+        environment,
+        stages,
+        onMaxHold: input.onMaxHold ?? "pause",
+        state: "pending",
+        currentStage: -1,
+        stageStartedAt: null,
+        version: 1,
+        createdAt: now,
+        createdBy: actor,
+        updatedAt: now,
+      })
+      .returning()
+      .get();
+    const detail = {
+      planId: plan.id,
+      from: "none",
+      to: "pending",
+      stage: -1,
+      percentage: state.percentageMilli / 1000,
+      reason: "created",
+      ...(note ? { note } : {}),
+    };
+    tx.insert(planEvents)
+      .values({
+        planId: plan.id,
+        at: now,
+        fromState: "none",
+        toState: "pending",
+        stage: -1,
+        percentage: state.percentageMilli,
+        actor,
+        detail,
+      })
+      .run();
+    const audit: AuditInput[] = [
+      { actor, action: "plan.created", flagKey, environment, after: toPlanOut(plan), detail },
+    ];
+    if (input.start === false) return { result: toPlanOut(plan), audit, touched: [] };
+    const started = startWork(tx, now, plan, { actor, note });
+    return {
+      result: toPlanOut(started.result),
+      audit: [...audit, ...started.audit],
+      touched: started.touched,
+    };
+  });
+}
+
+export function startPlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut {
+  return act(deps, id, who, ["pending"], (tx, now, plan) => startWork(tx, now, plan, who));
+}
+
+function startWork(tx: Db, now: number, plan: PlanRow, { actor, note }: PlanActor): ChangeWork<PlanRow> {
+  const state = switchedOn(tx, plan);
+  return transitionPlan(tx, now, plan, nextStage(plan, actor, "requested", state.version, noted(note)));
+}
+
+/** A person pauses a running plan: the flag stays where it is, the stage's clock stops. */
+export function pausePlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut {
+  return act(deps, id, who, ["running"], (tx, now, plan) =>
+    transitionPlan(tx, now, plan, {
+      action: "plan.paused",
+      to: "paused",
+      stage: plan.currentStage,
+      actor: who.actor,
+      reason: "requested",
+      detail: noted(who.note),
+    }),
+  );
+}
+
+/**
+ * Resumes a paused or inconclusive plan: the current stage starts again (its holds and exposures
+ * count from now) and its percentage is set again, in case a person changed it meanwhile.
+ */
+export function resumePlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut {
+  return act(deps, id, who, ["paused", "inconclusive"], (tx, now, plan) => {
+    const state = switchedOn(tx, plan);
+    const percentage = stagesOf(plan)[plan.currentStage]!.percentage;
+    const transition: Transition = {
+      action: "plan.resumed",
+      to: "running",
+      stage: plan.currentStage,
+      actor: who.actor,
+      reason: "requested",
+      percentage: state.percentageMilli === Math.round(percentage * 1000) ? undefined : percentage,
+      expectedFlagVersion: state.version,
+      restartStage: true,
+      detail: noted(who.note),
+    };
+    return transitionPlan(tx, now, plan, transition);
+  });
+}
+
+/** A person advances now, whatever the evidence says (a person's action wins). */
+export function advancePlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut {
+  return act(deps, id, who, ["running", "paused", "inconclusive"], (tx, now, plan) => {
+    const state = switchedOn(tx, plan);
+    return transitionPlan(
+      tx,
+      now,
+      plan,
+      nextStage(plan, who.actor, "requested", state.version, noted(who.note)),
+    );
+  });
+}
+
+/** Ends a plan for good; the flag keeps its current percentage. */
+export function abortPlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut {
+  return act(deps, id, who, ["pending", "running", "paused", "inconclusive"], (tx, now, plan) =>
+    transitionPlan(tx, now, plan, {
+      action: "plan.aborted",
+      to: "aborted",
+      stage: plan.currentStage,
+      actor: who.actor,
+      reason: "requested",
+      detail: noted(who.note),
+    }),
+  );
+}
+
+function act(
+  deps: ChangeDeps,
+  id: string,
+  who: PlanActor,
+  from: PlanState[],
+  work: (tx: Db, now: number, plan: PlanRow) => ChangeWork<PlanRow>,
+): PlanOut {
+  return commitChange(deps, (tx, now) => {
+    const plan = findPlan(tx, id);
+    if (!plan) throw problems.notFound(`plan \`${id}\` does not exist`);
+    if (who.expectedVersion !== undefined && who.expectedVersion !== plan.version)
+      throw problems.stale(
+        `plan \`${id}\` is at version ${plan.version}, not ${who.expectedVersion}: read it again`,
+        {
+          currentVersion: plan.version,
+        },
+      );
+    if (!from.includes(plan.state))
+      throw new Problem(
+        409,
+        "plan-state",
+        `plan \`${id}\` is ${plan.state}; this needs it ${from.join(" or ")}`,
+        {
+          state: plan.state,
+        },
+      );
+    const done = work(tx, now, plan);
+    return { result: toPlanOut(done.result), audit: done.audit, touched: done.touched };
+  });
+}
+
+function liveState(tx: Db, flagKey: string, environment: string) {
+  const flag = findFlag(tx, flagKey);
+  if (!flag || flag.archivedAt !== null) throw problems.notFound(`flag \`${flagKey}\` does not exist`);
+  const state = findState(tx, flagKey, environment);
+  if (!state) throw problems.notFound(`environment \`${environment}\` does not exist`);
+  return state;
+}
+
+/** A plan only sets percentages of a flag that is switched on; the kill switch is a person's. */
+function switchedOn(tx: Db, plan: PlanRow) {
+  const state = liveState(tx, plan.flagKey, plan.environment);
+  if (!state.enabled)
+    throw new Problem(
+      409,
+      "flag-disabled",
+      `flag \`${plan.flagKey}\` is switched off in \`${plan.environment}\`: switch it on first (enabled: true)`,
+    );
+  return state;
+}
+
+function noted(note: string | undefined): Record<string, unknown> | undefined {
+  return note ? { note } : undefined;
+}

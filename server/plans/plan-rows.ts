@@ -1,0 +1,115 @@
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import type { PlanOut, StageProgressOut } from "../schemas/plan.js";
+import type { Db } from "../store/database.js";
+import { planEvents, rolloutPlans } from "../store/schema.js";
+
+export type PlanRow = typeof rolloutPlans.$inferSelect;
+export type PlanState = PlanRow["state"];
+export type PlanEventRow = typeof planEvents.$inferSelect;
+
+/** One stage as stored in `rollout_plans.stages`. */
+export interface Stage {
+  percentage: number;
+  minHoldMs: number;
+  /** null: no maximum, the stage waits for its evidence as long as it takes. */
+  maxHoldMs: number | null;
+  minExposures: number;
+}
+
+/** States a plan can still leave; at most one plan per flag and environment is in one of them. */
+export const ACTIVE_STATES = ["pending", "running", "paused", "inconclusive"] as const satisfies PlanState[];
+
+export function isActive(state: PlanState): boolean {
+  return (ACTIVE_STATES as readonly PlanState[]).includes(state);
+}
+
+export function stagesOf(plan: PlanRow): Stage[] {
+  return plan.stages as Stage[];
+}
+
+export function toMilli(percentage: number): number {
+  return Math.round(percentage * 1000);
+}
+
+export function findPlan(db: Db, id: string): PlanRow | undefined {
+  return db.select().from(rolloutPlans).where(eq(rolloutPlans.id, id)).get();
+}
+
+export function findActivePlan(db: Db, flagKey: string, environment: string): PlanRow | undefined {
+  return db
+    .select()
+    .from(rolloutPlans)
+    .where(
+      and(
+        eq(rolloutPlans.flagKey, flagKey),
+        eq(rolloutPlans.environment, environment),
+        inArray(rolloutPlans.state, [...ACTIVE_STATES]),
+      ),
+    )
+    .get();
+}
+
+export function plansOf(db: Db, flagKey: string, environment: string, limit: number): PlanRow[] {
+  return db
+    .select()
+    .from(rolloutPlans)
+    .where(and(eq(rolloutPlans.flagKey, flagKey), eq(rolloutPlans.environment, environment)))
+    .orderBy(desc(rolloutPlans.createdAt), desc(rolloutPlans.id))
+    .limit(limit)
+    .all();
+}
+
+export function runningPlanIds(db: Db): string[] {
+  return db
+    .select({ id: rolloutPlans.id })
+    .from(rolloutPlans)
+    .where(eq(rolloutPlans.state, "running"))
+    .orderBy(asc(rolloutPlans.createdAt))
+    .all()
+    .map((r) => r.id);
+}
+
+export function historyOf(db: Db, planId: string): PlanEventRow[] {
+  return db.select().from(planEvents).where(eq(planEvents.planId, planId)).orderBy(asc(planEvents.id)).all();
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toPlanOut(
+  plan: PlanRow,
+  progress: StageProgressOut | null = null,
+  history?: PlanEventRow[],
+): PlanOut {
+  const stages = stagesOf(plan);
+  return {
+    id: plan.id,
+    flagKey: plan.flagKey,
+    environment: plan.environment,
+    state: plan.state,
+    active: isActive(plan.state),
+    onMaxHold: plan.onMaxHold,
+    stages,
+    currentStage: plan.currentStage,
+    currentPercentage: stages[plan.currentStage]?.percentage ?? null,
+    stageStartedAt: iso(plan.stageStartedAt),
+    progress,
+    version: plan.version,
+    createdAt: iso(plan.createdAt)!,
+    createdBy: plan.createdBy,
+    updatedAt: iso(plan.updatedAt)!,
+    ...(history
+      ? {
+          history: history.map((e) => ({
+            id: e.id,
+            at: iso(e.at)!,
+            from: e.fromState,
+            to: e.toState,
+            stage: e.stage,
+            percentage: e.percentage === null ? null : e.percentage / 1000,
+            actor: e.actor,
+            detail: e.detail,
+          })),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { Problem, problems } from "../http/problem.js";
+import type { CreateScheduleInput, ScheduleOut } from "../schemas/schedule.js";
+import { type ChangeDeps, commitChange } from "../store/change-path.js";
+import { findFlag, findState } from "../store/flag-rows.js";
+import { scheduledChanges } from "../store/schema.js";
+import { findSchedule, type ScheduledChange, toScheduleOut } from "./schedule-rows.js";
+
+/** How far in the past `at` may be (clock skew between the caller and the server). */
+const PAST_TOLERANCE_MS = 60_000;
+
+export function createSchedule(
+  deps: ChangeDeps,
+  flagKey: string,
+  environment: string,
+  input: CreateScheduleInput,
+  { actor }: { actor: string },
+): ScheduleOut {
+  return commitChange(deps, (tx, now) => {
+    const flag = findFlag(tx, flagKey);
+    if (!flag || flag.archivedAt !== null) throw problems.notFound(`flag \`${flagKey}\` does not exist`);
+    if (!findState(tx, flagKey, environment))
+      throw problems.notFound(`environment \`${environment}\` does not exist`);
+    const runAt = input.at !== undefined ? Date.parse(input.at) : now + input.in!;
+    if (runAt < now - PAST_TOLERANCE_MS)
+      throw problems.badRequest(
+        `at: ${input.at} is in the past; the server's time is ${new Date(now).toISOString()}`,
+      );
+    const change: ScheduledChange = {
+      ...(input.percentage !== undefined ? { percentage: input.percentage } : {}),
+      ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+      ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    };
+    const row = tx
+      .insert(scheduledChanges)
+      .values({
+        id: `sched_${randomBytes(6).toString("hex")}`,
+        flagKey,
+        environment,
+        runAt,
+        change,
+        state: "pending",
+        createdBy: actor,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+    const out = toScheduleOut(row);
+    return {
+      result: out,
+      audit: [
+        {
+          actor,
+          action: "schedule.created",
+          flagKey,
+          environment,
+          after: out,
+          detail: { scheduleId: row.id },
+        },
+      ],
+      touched: [],
+    };
+  });
+}
+
+/** Cancels a pending change; one that was applied, failed or cancelled already answers 409. */
+export function cancelSchedule(deps: ChangeDeps, id: string, { actor }: { actor: string }): ScheduleOut {
+  return commitChange(deps, (tx) => {
+    const row = findSchedule(tx, id);
+    if (!row) throw problems.notFound(`scheduled change \`${id}\` does not exist`);
+    if (row.state !== "pending")
+      throw new Problem(
+        409,
+        "schedule-state",
+        `scheduled change \`${id}\` is ${row.state}; only a pending one can be cancelled`,
+        {
+          state: row.state,
+        },
+      );
+    const after = tx
+      .update(scheduledChanges)
+      .set({ state: "cancelled" })
+      .where(and(eq(scheduledChanges.id, id), eq(scheduledChanges.state, "pending")))
+      .returning()
+      .get()!;
+    const out = toScheduleOut(after);
+    return {
+      result: out,
+      audit: [
+        {
+          actor,
+          action: "schedule.cancelled",
+          flagKey: row.flagKey,
+          environment: row.environment,
+          after: out,
+          detail: { scheduleId: id },
+        },
+      ],
+      touched: [],
+    };
+  });
+}

@@ -1,0 +1,71 @@
+import { and, asc, eq, lte } from "drizzle-orm";
+import type { ScheduleOut } from "../schemas/schedule.js";
+import type { Db } from "../store/database.js";
+import { scheduledChanges } from "../store/schema.js";
+
+export type ScheduleRow = typeof scheduledChanges.$inferSelect;
+export type ScheduleState = ScheduleRow["state"];
+
+/** What a scheduled change sets, as stored in `scheduled_changes.change`. */
+export interface ScheduledChange {
+  percentage?: number;
+  enabled?: boolean;
+  reason?: string;
+}
+
+export function changeOf(row: ScheduleRow): ScheduledChange {
+  return row.change as ScheduledChange;
+}
+
+export function findSchedule(db: Db, id: string): ScheduleRow | undefined {
+  return db.select().from(scheduledChanges).where(eq(scheduledChanges.id, id)).get();
+}
+
+export function schedulesOf(
+  db: Db,
+  flagKey: string,
+  environment: string,
+  state?: ScheduleState,
+): ScheduleRow[] {
+  return db
+    .select()
+    .from(scheduledChanges)
+    .where(
+      and(
+        eq(scheduledChanges.flagKey, flagKey),
+        eq(scheduledChanges.environment, environment),
+        state ? eq(scheduledChanges.state, state) : undefined,
+      ),
+    )
+    .orderBy(asc(scheduledChanges.runAt), asc(scheduledChanges.createdAt))
+    .limit(500)
+    .all();
+}
+
+/** Pending changes whose time has come, oldest first. */
+export function dueScheduleIds(db: Db, now: number): string[] {
+  return db
+    .select({ id: scheduledChanges.id })
+    .from(scheduledChanges)
+    .where(and(eq(scheduledChanges.state, "pending"), lte(scheduledChanges.runAt, now)))
+    .orderBy(asc(scheduledChanges.runAt), asc(scheduledChanges.createdAt))
+    .all()
+    .map((r) => r.id);
+}
+
+export function toScheduleOut(row: ScheduleRow): ScheduleOut {
+  const { reason, ...change } = changeOf(row);
+  return {
+    id: row.id,
+    flagKey: row.flagKey,
+    environment: row.environment,
+    runAt: new Date(row.runAt).toISOString(),
+    change,
+    reason: reason ?? null,
+    state: row.state,
+    appliedAt: row.appliedAt === null ? null : new Date(row.appliedAt).toISOString(),
+    error: row.error,
+    createdBy: row.createdBy,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}

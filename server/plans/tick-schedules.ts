@@ -1,0 +1,94 @@
+import { and, eq } from "drizzle-orm";
+import { Problem } from "../http/problem.js";
+import { type ChangeWork, commitChange } from "../store/change-path.js";
+import type { Db } from "../store/database.js";
+import { applyStatePatch } from "../store/flag-commands.js";
+import { scheduledChanges } from "../store/schema.js";
+import { changeOf, dueScheduleIds, findSchedule } from "./schedule-rows.js";
+import type { TickDeps } from "./tick-plans.js";
+
+export interface ScheduleStep {
+  scheduleId: string;
+  action: "schedule.applied" | "schedule.failed";
+}
+
+/**
+ * Applies every pending change whose time has come. The flag's new state, its audit event
+ * (`schedule.applied`, actor `schedule:<id>`) and the row's move to `applied` commit together,
+ * and only a row still `pending` is applied, so a change is never applied twice, even across a
+ * crash. A change that cannot apply (the flag was archived meanwhile) becomes `failed`.
+ */
+export function tickSchedules(deps: TickDeps, now: number): ScheduleStep[] {
+  const steps: ScheduleStep[] = [];
+  for (const id of dueScheduleIds(deps.db, now)) {
+    try {
+      const step = commitChange(deps, (tx) => applySchedule(tx, now, id));
+      if (step) steps.push(step);
+    } catch (error) {
+      if (!(error instanceof Problem) || error.status >= 500 || error.status === 412) {
+        deps.log(`scheduled change ${id}: applying it failed and will be tried again`, error);
+        continue;
+      }
+      try {
+        const step = commitChange(deps, (tx) => failSchedule(tx, id, error.detail));
+        if (step) steps.push(step);
+      } catch (inner) {
+        deps.log(`scheduled change ${id}: could not record its failure`, inner);
+      }
+    }
+  }
+  return steps;
+}
+
+const NOTHING: ChangeWork<ScheduleStep | null> = { result: null, audit: [], touched: [] };
+
+function applySchedule(tx: Db, now: number, id: string): ChangeWork<ScheduleStep | null> {
+  const row = findSchedule(tx, id);
+  if (row?.state !== "pending" || row.runAt > now) return NOTHING;
+  const { reason, ...change } = changeOf(row);
+  const work = applyStatePatch(tx, now, row.flagKey, row.environment, change, {
+    actor: `schedule:${id}`,
+    action: "schedule.applied",
+    detail: {
+      scheduleId: id,
+      runAt: new Date(row.runAt).toISOString(),
+      scheduledBy: row.createdBy,
+      ...(reason ? { reason } : {}),
+    },
+  });
+  markDone(tx, id, { state: "applied", appliedAt: now });
+  return { result: { scheduleId: id, action: "schedule.applied" }, audit: work.audit, touched: work.touched };
+}
+
+function failSchedule(tx: Db, id: string, error: string): ChangeWork<ScheduleStep | null> {
+  const row = findSchedule(tx, id);
+  if (row?.state !== "pending") return NOTHING;
+  markDone(tx, id, { state: "failed", error });
+  return {
+    result: { scheduleId: id, action: "schedule.failed" },
+    audit: [
+      {
+        actor: `schedule:${id}`,
+        action: "schedule.failed",
+        flagKey: row.flagKey,
+        environment: row.environment,
+        detail: { scheduleId: id, error },
+      },
+    ],
+    touched: [],
+  };
+}
+
+function markDone(
+  tx: Db,
+  id: string,
+  set: { state: "applied" | "failed"; appliedAt?: number; error?: string },
+): void {
+  const done = tx
+    .update(scheduledChanges)
+    .set(set)
+    .where(and(eq(scheduledChanges.id, id), eq(scheduledChanges.state, "pending")))
+    .returning({ id: scheduledChanges.id })
+    .get();
+  if (!done) throw new Error(`scheduled change ${id} left pending inside a transaction`);
+}
