@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { api, spawnServer } from "../helpers/server.js";
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** The stage the store holds after a kill, read from the file (the server is down). */
+async function stageAfterKill(database: string): Promise<number> {
+  const { default: Database } = await import("better-sqlite3");
+  const db = new Database(database, { readonly: true });
+  try {
+    return (db.prepare("select current_stage as stage from rollout_plans").get() as { stage: number }).stage;
+  } finally {
+    db.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("plans across restarts", () => {
+  it("SIGKILL during a plan: after restarts no stage is applied twice or skipped, one audit event per transition", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rollguard-plan-kill-"));
+    dirs.push(dir);
+    const database = join(dir, "rollguard.db");
+    const env = { ROLLGUARD_TICK_MS: "5" };
+    // No guard and no exposures needed: the holds alone decide, so the plan moves by itself.
+    const percentages = [1, 2, 5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+    const stages = percentages.map((percentage) => ({ percentage, minHold: 40, minExposures: 0 }));
+
+    let server = await spawnServer({ database, env });
+    let call = api(server.url);
+    expect((await call("POST", "/api/flags", { key: "kill-plan", type: "boolean" })).status).toBe(201);
+    const created = await call("POST", "/api/flags/kill-plan/environments/production/plans", { stages });
+    expect(created.status).toBe(201);
+    const id: string = created.body.id;
+
+    const killedAt: number[] = [];
+    const stageNow = async () =>
+      (await call("GET", `/api/plans/${id}`)).body as { state: string; currentStage: number };
+    for (const killAt of [2, 6, 10]) {
+      while ((await stageNow()).currentStage < killAt) await sleep(5);
+      await sleep(Math.floor(Math.random() * 40)); // somewhere in a hold, or in the middle of a step
+      await server.kill("SIGKILL");
+      killedAt.push(await stageAfterKill(database));
+      server = await spawnServer({ database, env, port: server.port });
+      call = api(server.url);
+    }
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await stageNow()).state !== "completed" && Date.now() < deadline) await sleep(10);
+      const plan = (await call("GET", `/api/plans/${id}`)).body;
+      expect(plan.state).toBe("completed");
+      // Each kill really hit a running plan, before its last stage.
+      expect(killedAt.every((stage) => stage >= 2 && stage < percentages.length - 1)).toBe(true);
+
+      // The history: every stage entered exactly once, in order.
+      expect(plan.history.map((e: { stage: number }) => e.stage)).toEqual([
+        -1,
+        ...percentages.map((_, i) => i),
+      ]);
+      expect(plan.history.map((e: { percentage: number }) => e.percentage)).toEqual([0, ...percentages]);
+      expect(plan.history.map((e: { to: string }) => e.to)).toEqual([
+        "pending",
+        ...percentages.slice(0, -1).map(() => "running"),
+        "completed",
+      ]);
+
+      // The audit log: one event per transition, and the flag moved once per stage.
+      const audit = await call("GET", "/api/audit?flag=kill-plan&environment=production&limit=500");
+      const events = [...audit.body.events].reverse();
+      expect(events.map((e: { action: string }) => e.action)).toEqual([
+        "plan.created",
+        "plan.started",
+        ...percentages.slice(1, -1).map(() => "plan.advanced"),
+        "plan.completed",
+      ]);
+      const moves = events.filter((e: { before: unknown }) => e.before !== null);
+      expect(moves.map((e: { after: { percentage: number } }) => e.after.percentage)).toEqual(percentages);
+      const flag = await call("GET", "/api/flags/kill-plan");
+      expect(flag.body.environments.production).toMatchObject({
+        percentage: 100,
+        version: 1 + percentages.length,
+      });
+
+      // The restarted server documents the plan routes with everything else.
+      const doc = await call("GET", "/openapi.json");
+      expect(doc.status).toBe(200);
+      expect(Object.keys(doc.body.paths)).toContain("/api/plans/{id}/advance");
+    } finally {
+      await server.kill("SIGTERM");
+    }
+  });
+});
