@@ -5,6 +5,7 @@ export { ACTIVE_STATES, type PlanRow, type PlanState, type Stage } from "./plan-
 export { PLAN_ACTIONS, type PlanAction } from "./plan-transition.js";
 export { PRESETS } from "./presets.js";
 export { cancelSchedule, createSchedule } from "./schedule-commands.js";
+export { SCHEDULE_ACTIONS } from "./schedule-rows.js";
 export { decideStage, type GuardVerdict, type StageDecision } from "./stage-decision.js";
 export { type PlanStep, tickPlans } from "./tick-plans.js";
 export { type ScheduleStep, tickSchedules } from "./tick-schedules.js";

@@ -12,6 +12,7 @@ import {
   type PlanState,
   type Stage,
   stagesOf,
+  toMilli,
   toPlanOut,
 } from "./plan-rows.js";
 import { nextStage, type Transition, transitionPlan } from "./plan-transition.js";
@@ -143,7 +144,7 @@ export function resumePlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOu
       stage: plan.currentStage,
       actor: who.actor,
       reason: "requested",
-      percentage: state.percentageMilli === Math.round(percentage * 1000) ? undefined : percentage,
+      percentage: state.percentageMilli === toMilli(percentage) ? undefined : percentage,
       expectedFlagVersion: state.version,
       restartStage: true,
       detail: noted(who.note),

@@ -69,3 +69,11 @@ export function toScheduleOut(row: ScheduleRow): ScheduleOut {
     createdAt: new Date(row.createdAt).toISOString(),
   };
 }
+
+/** The audit actions of scheduled changes (webhooks subscribe to `schedule.*`). */
+export const SCHEDULE_ACTIONS = [
+  "schedule.created",
+  "schedule.cancelled",
+  "schedule.applied",
+  "schedule.failed",
+] as const;

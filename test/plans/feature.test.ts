@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { createDeps } from "../../server/create-deps.js";
+import { rolloutPlansFeature } from "../../server/plans/feature.js";
+import { createPlan } from "../../server/plans/plan-commands.js";
+import { findPlan } from "../../server/plans/plan-rows.js";
+import { createFlag } from "../../server/store/flag-commands.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("the rollout-plans feature's loop", () => {
+  it("ticks on its interval and moves plans with the real clock", async () => {
+    const deps = createDeps({ database: ":memory:", log: () => {} });
+    createFlag(deps, { key: "loop", type: "boolean" }, { actor: "test" });
+    const plan = createPlan(
+      deps,
+      "loop",
+      "production",
+      { stages: [{ percentage: 10, minHold: 0 }, { percentage: 50, minHold: 0 }, { percentage: 100 }] },
+      { actor: "test" },
+    );
+    const stop = rolloutPlansFeature.start!(deps, { tickMs: 5 });
+    try {
+      const deadline = Date.now() + 2_000;
+      while (findPlan(deps.db, plan.id)!.state !== "completed" && Date.now() < deadline) await sleep(5);
+      expect(findPlan(deps.db, plan.id)).toMatchObject({ state: "completed", currentStage: 2 });
+    } finally {
+      await stop();
+      deps.database.close();
+    }
+  });
+
+  it("never lets a failing tick escape: it logs and keeps going", async () => {
+    const logged: string[] = [];
+    const deps = createDeps({ database: ":memory:", log: (message) => logged.push(message) });
+    deps.database.close(); // every query now throws
+    const stop = rolloutPlansFeature.start!(deps, { tickMs: 5 });
+    await sleep(40);
+    await stop();
+    const count = logged.length;
+    expect(count).toBeGreaterThanOrEqual(4);
+    expect(logged).toContain("rollout plans: the tick failed");
+    expect(logged).toContain("scheduled changes: the tick failed");
+    await sleep(20);
+    expect(logged.length).toBe(count); // stopped means stopped
+  });
+});
