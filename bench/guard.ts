@@ -1,8 +1,10 @@
 /**
  * The guard's figures over many seeded runs (`npm run bench:guard`):
- * - false rollbacks on healthy traffic at 1% and 10% rollout (with a 95% Wilson interval),
+ * - false rollbacks on healthy traffic at 1% and 10% rollout and on a ramp 1% → 5% → 25% → 50%
+ *   (with a 95% Wilson interval), and false pauses by the sample-ratio test (α_srm = 0.001),
  * - time to rollback (median and p95, seconds and treatment requests) for a hard break (errors × 40)
- *   and a 2× regression at 0.5% baseline and 100 requests/s in treatment.
+ *   and a 2× regression at 0.5% baseline and 100 requests/s in treatment,
+ * - time to pause (median and p95) when treatment gets 0.7× its configured share of exposures.
  *
  * Model (see test/guard/simulate.ts): Poisson arrivals, binomial split and failures, SDK flush
  * every 10 s, guard tick every 5 s, 30-minute rollouts, rule `errors-vs-control` (α = 0.01).
@@ -38,20 +40,51 @@ console.log(
   `flush 10 s, tick 5 s; ${HEALTHY_RUNS} healthy runs per row, ${BROKEN_RUNS} broken runs per row\n`,
 );
 
-console.log("Healthy traffic, 1,000 requests/s, 30-minute rollouts");
-console.log("rollout | false rollbacks        | 95% CI            | paused by SRM | ever warned");
-for (const percentage of [1, 10]) {
-  const results = runMany(HEALTHY_RUNS, (seed) => ({
-    seed: seed * 7919 + 1_000_003 * percentage,
-    percentage,
-  }));
+console.log("Healthy traffic, 1,000 requests/s, 30-minute rollouts (sample-ratio test at α_srm = 0.001)");
+console.log(
+  "rollout            | false rollbacks        | 95% CI            | paused by SRM          | 95% CI            | ever warned",
+);
+const ramp = [
+  { fromS: 0, percentage: 1 },
+  { fromS: 450, percentage: 5 },
+  { fromS: 900, percentage: 25 },
+  { fromS: 1350, percentage: 50 },
+];
+const healthy: Array<[string, (seed: number) => Scenario]> = [
+  ["1%", (seed) => ({ seed: seed * 7919 + 1_000_003, percentage: 1 })],
+  ["10%", (seed) => ({ seed: seed * 7919 + 10_000_030, percentage: 10 })],
+  ["1→5→25→50% ramp", (seed) => ({ seed: seed * 104729 + 7, percentage: ramp })],
+];
+const share = (k: number, n: number) => `${k}/${n} = ${pct(k / n)}`;
+const interval = (k: number, n: number) => {
+  const ci = wilsonAtLevel(k, n, 0.95);
+  return `${pct(ci.lower)} – ${pct(ci.upper)}`;
+};
+for (const [name, scenario] of healthy) {
+  const results = runMany(HEALTHY_RUNS, scenario);
   const rolledBack = results.filter((r) => r.rolledBack).length;
-  const ci = wilsonAtLevel(rolledBack, HEALTHY_RUNS, 0.95);
   const paused = results.filter((r) => r.pausedTicks > 0).length;
   const warned = results.filter((r) => r.warningTicks > 0).length;
   console.log(
-    `${String(percentage).padStart(6)}% | ${`${rolledBack}/${HEALTHY_RUNS} = ${pct(rolledBack / HEALTHY_RUNS)}`.padEnd(22)} | ` +
-      `${`${pct(ci.lower)} – ${pct(ci.upper)}`.padEnd(17)} | ${pct(paused / HEALTHY_RUNS).padStart(13)} | ${pct(warned / HEALTHY_RUNS)}`,
+    `${name.padStart(18)} | ${share(rolledBack, HEALTHY_RUNS).padEnd(22)} | ${interval(rolledBack, HEALTHY_RUNS).padEnd(17)} | ` +
+      `${share(paused, HEALTHY_RUNS).padEnd(22)} | ${interval(paused, HEALTHY_RUNS).padEnd(17)} | ${pct(warned / HEALTHY_RUNS)}`,
+  );
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "–");
+
+console.log("\nSample-ratio mismatch: treatment gets 0.7× its configured share, 1,000 requests/s");
+console.log("scenario                                   | paused      | seconds to pause med / p95");
+const mismatch: Array<[string, (seed: number) => Scenario]> = [
+  ["0.7× share at 10%", (seed) => ({ seed: seed * 8191, percentage: 10, treatmentShare: 0.7 })],
+  ["0.7× share at 1%", (seed) => ({ seed: seed * 127, percentage: 1, treatmentShare: 0.7 })],
+];
+for (const [name, scenario] of mismatch) {
+  const results = runMany(BROKEN_RUNS, scenario);
+  const times = results.filter((r) => r.firstPausedAtS !== undefined).map((r) => r.firstPausedAtS!);
+  console.log(
+    `${name.padEnd(42)} | ${`${times.length}/${BROKEN_RUNS}`.padStart(11)} | ` +
+      `${fmt(percentile(times, 0.5))} / ${fmt(percentile(times, 0.95))}`,
   );
 }
 
@@ -85,7 +118,6 @@ for (const [name, scenario] of broken) {
   const requests = done.map((r) => r.treatmentRequestsAfterBreak!);
   const by: Record<string, number> = {};
   for (const r of done) by[r.firedBy ?? "?"] = (by[r.firedBy ?? "?"] ?? 0) + 1;
-  const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "–");
   console.log(
     `${name.padEnd(42)} | ${`${done.length}/${BROKEN_RUNS}`.padStart(11)} | ${`${fmt(percentile(times, 0.5))} / ${fmt(percentile(times, 0.95))}`.padStart(17)} | ` +
       `${`${fmt(percentile(requests, 0.5))} / ${fmt(percentile(requests, 0.95))}`.padStart(28)} | ` +

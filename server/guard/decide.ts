@@ -14,7 +14,7 @@ import { mergeHistograms } from "./histogram.js";
 import { absoluteLimit, metricInterval } from "./metric-counts.js";
 import { formatEvidence, percent } from "./reason-text.js";
 import { logEValue, rateRatio, updateSequential } from "./sequential-test.js";
-import { addSrmInterval, SRM_CHI_SQUARE, srmChiSquare } from "./srm.js";
+import { addSrmInterval, chiSquareToAlpha, SRM_ALPHA, srmChiSquare, srmLogEValue } from "./srm.js";
 import { type GuardWindow, sanitizeWindow } from "./window.js";
 
 export interface DecideOptions {
@@ -22,7 +22,15 @@ export interface DecideOptions {
   guardedMetrics?: number;
   /** Consecutive ticks without treatment exposures before `no_data` (default 3). */
   noDataTicks?: number;
-  /** χ² above which the split is a sample-ratio mismatch (default 10.83, p < 0.001). */
+  /**
+   * The chance that a healthy rollout is ever paused by the sample-ratio test, over all its ticks
+   * (default 0.001: pause when the split's e-value reaches 1000). See `srm.ts`.
+   */
+  srmAlpha?: number;
+  /**
+   * Deprecated: a χ²(1 df) threshold, as the check once was. It is converted to the α it stands for
+   * on one look (P(χ² > x): 10.83 → 0.001) and used as `srmAlpha`, which wins when both are set.
+   */
   srmThreshold?: number;
   /** Exposures (both arms) before the split is checked (default 1000). */
   srmMinExposures?: number;
@@ -56,7 +64,8 @@ function positive(v: number | undefined, fallback: number, min = 0): number {
  *    while a person holds the flag, and re-opens a rolled-back flag by passing `previous: undefined`.
  * 2. Circuit breaker → roll back at once (`circuit-breaker.ts`).
  * 3. No treatment exposures for `noDataTicks` ticks, or the metric source failed → `no_data`: hold.
- * 4. Sample-ratio mismatch on cumulative exposures (χ² > 10.83, from 1000 exposures) → `paused`.
+ * 4. Sample-ratio mismatch: the split's anytime-valid e-value (per interval, against that
+ *    interval's percentage) ≥ 1/α_srm = 1000, from 1000 exposures → `paused` (`srm.ts`).
  * 5. Harm proven → roll back (`notify` for notify rules, which then stay `warning`). Relative:
  *    the e-value ≥ m/α. Absolute: the exact lower bound of treatment's bad share, at
  *    α/(m·k(k+1)) on the k-th look, is above the threshold (Σ α/(k(k+1)) = α: valid however many
@@ -145,8 +154,20 @@ export function decide(
   if (interval.slowThresholdMs !== undefined) summary.slowThresholdMs = interval.slowThresholdMs;
   else if (previous?.summary?.slowThresholdMs !== undefined)
     summary.slowThresholdMs = previous.summary.slowThresholdMs;
-  const chi = ev.srm.total >= positive(opts.srmMinExposures, 1000) ? srmChiSquare(ev.srm) : undefined;
+  // Step 4's statistic: the e-value decides; χ² on the cumulative counts is for people only.
+  const srmJudged = ev.srm.total >= positive(opts.srmMinExposures, 1000);
+  const chi = srmJudged ? srmChiSquare(ev.srm) : undefined;
   if (chi !== undefined) summary.srmChiSquare = chi;
+  const srmAlpha = Math.min(
+    0.5,
+    positive(
+      opts.srmAlpha,
+      opts.srmThreshold !== undefined && opts.srmThreshold > 0
+        ? chiSquareToAlpha(opts.srmThreshold)
+        : SRM_ALPHA,
+    ),
+  );
+  const srmLogE = srmLogEValue(ev.srm);
 
   // The statistic of step 5/6, computed once.
   const enough = ev.test.cumulative.treatment.n >= r.minSamples;
@@ -201,9 +222,10 @@ export function decide(
     return finish("no_data", "none", `no treatment exposures for ${ev.emptyTicks} ticks: holding`);
   }
   // 4. Sample-ratio mismatch: pause.
-  if (chi !== undefined && chi > positive(opts.srmThreshold, SRM_CHI_SQUARE)) {
+  if (srmJudged && srmLogE >= Math.log(1 / srmAlpha)) {
     const expected = ev.srm.expectedTreatment.toFixed(0);
-    const reason = `sample-ratio mismatch: χ² ${chi.toFixed(1)} > ${positive(opts.srmThreshold, SRM_CHI_SQUARE)} (treatment ${ev.srm.treatment} of ${ev.srm.total} exposures, expected ${expected}): pausing, the comparison would be biased`;
+    const e = srmLogE < 700 ? Math.exp(srmLogE).toPrecision(3) : `e^${srmLogE.toFixed(0)}`;
+    const reason = `sample-ratio mismatch: e-value ${e} ≥ ${+(1 / srmAlpha).toPrecision(6)} (α ${+srmAlpha.toPrecision(3)}; treatment ${ev.srm.treatment} of ${ev.srm.total} exposures, expected ${expected}${chi === undefined ? "" : `, χ² ${chi.toFixed(1)}`}): pausing, the comparison would be biased`;
     return finish("paused", previousState === "paused" ? "none" : "pause", reason);
   }
   // 5–6. Harm, warning, healthy.

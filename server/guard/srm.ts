@@ -3,12 +3,51 @@
  * says? If not, something other than the rollout decides who is in treatment (a crash before the
  * exposure is counted, a cache, a bot), and the comparison with control is biased.
  *
- * Counts are cumulative. The expected treatment count is Σ n_i·pct_i/100 over the intervals, so a
- * percentage changed mid-run is accounted for interval by interval.
+ * The decision uses an anytime-valid test, because the guard looks at the split every tick (360
+ * looks in a 30-minute rollout at a 5 s tick). A χ² on cumulative counts, re-run at every look with
+ * its one-look threshold (10.83, p = 0.001), pauses about 2% of healthy rollouts; the test below
+ * pauses at most α_srm of them (0.001 by default), however many looks there are.
+ *
+ * The test. In interval i (between two ticks) with n_i exposures over both arms, t_i of them in
+ * treatment, the expected treatment share is q_i = percentage_i / 100, the percentage configured
+ * while the interval was counted: the share of exposures over both arms, as the χ² of this file has
+ * always expected it. Under "the split is as configured", t_i ~ Binomial(n_i, q_i) given n_i. For
+ * each alternative, a shift δ_k of the log-odds (q'_i = logistic(logit(q_i) + δ_k), δ_k ∈ ±0.05,
+ * ±0.1, ±0.2, ±0.4, ±0.8), accumulate the log-likelihood ratio
+ *
+ *   ln L_k += t_i·ln(q'_i/q_i) + (n_i − t_i)·ln((1 − q'_i)/(1 − q_i))
+ *           = t_i·δ_k − n_i·ln(1 − q_i + q_i·e^δ_k)
+ *
+ * Each L_k is a non-negative martingale with mean 1 under the null, whatever the n_i and however
+ * the percentage changes between intervals (each interval uses its own q_i), and so is their mean,
+ * the e-value. By Ville's inequality P(e-value ever ≥ 1/α_srm) ≤ α_srm over the whole rollout.
+ * Intervals at 0% or 100% (or of unknown percentage) carry no information and are skipped: there
+ * q' = q for every δ.
+ *
+ * α_srm = 0.001 keeps the spirit of the old threshold: χ²(1 df) = 10.83 is p = 0.001 for ONE look;
+ * now 0.001 bounds the chance of a false pause over all the looks together.
  */
 
-/** χ²(1 df) above 10.83 has p < 0.001. */
+import { upperTail } from "./normal.js";
+
+/** χ²(1 df) above 10.83 has p < 0.001 (one look; see `srmChiSquare`). */
 export const SRM_CHI_SQUARE = 10.83;
+
+/** The chance that a healthy rollout is ever paused by the sample-ratio test (e-value ≥ 1000). */
+export const SRM_ALPHA = 0.001;
+
+/** The alternatives: shifts of the log-odds of the treatment share. */
+export const SRM_DELTAS: readonly number[] = [-0.8, -0.4, -0.2, -0.1, -0.05, 0.05, 0.1, 0.2, 0.4, 0.8];
+
+/** The anytime-valid test of the split, as plain JSON. */
+export interface SrmSequentialState {
+  /** The log-odds shifts δ_k of the alternatives. */
+  deltas: number[];
+  /** ln L_k per alternative. */
+  logL: number[];
+  /** Intervals that carried information (exposures, 0 < percentage < 100). */
+  updates: number;
+}
 
 export interface SrmCounts {
   /** Exposures in both arms, over intervals whose percentage was known. */
@@ -17,10 +56,51 @@ export interface SrmCounts {
   treatment: number;
   /** Σ (interval exposures × percentage / 100). */
   expectedTreatment: number;
+  /**
+   * The sequential test that decides. Absent in evidence stored before it existed: the test then
+   * starts fresh at the next interval (the counts above carry on).
+   */
+  sequential?: SrmSequentialState;
+}
+
+export function createSrmSequential(deltas: readonly number[] = SRM_DELTAS): SrmSequentialState {
+  const ds = deltas.filter((d) => Number.isFinite(d) && d !== 0);
+  return { deltas: ds, logL: ds.map(() => 0), updates: 0 };
 }
 
 export function emptySrmCounts(): SrmCounts {
-  return { total: 0, treatment: 0, expectedTreatment: 0 };
+  return { total: 0, treatment: 0, expectedTreatment: 0, sequential: createSrmSequential() };
+}
+
+const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/** Whether a stored test can be used as is (it came through JSON, so check everything). */
+export function isSrmSequentialState(s: unknown): s is SrmSequentialState {
+  if (typeof s !== "object" || s === null) return false;
+  const x = s as Partial<SrmSequentialState>;
+  return (
+    Array.isArray(x.deltas) &&
+    Array.isArray(x.logL) &&
+    x.deltas.length > 0 &&
+    x.deltas.length === x.logL.length &&
+    x.deltas.every((d) => finite(d) && d !== 0) &&
+    x.logL.every(finite) &&
+    finite(x.updates)
+  );
+}
+
+/**
+ * ln of the likelihood ratio of one interval, t of n exposures in treatment, for the share
+ * logistic(logit(q) + δ) against q: t·δ − n·ln(1 + q·(e^δ − 1)). 0 when q is 0 or 1 or n is 0.
+ */
+export function srmLogLikelihoodIncrement(delta: number, q: number, treatment: number, n: number): number {
+  if (!(n > 0) || !(q > 0) || !(q < 1)) return 0;
+  return treatment * delta - n * Math.log1p(q * Math.expm1(delta));
+}
+
+/** The stored test if it is usable, else a fresh one (older evidence has none). */
+export function srmSequential(srm: SrmCounts): SrmSequentialState {
+  return isSrmSequentialState(srm.sequential) ? srm.sequential : createSrmSequential();
 }
 
 export function addSrmInterval(
@@ -29,18 +109,51 @@ export function addSrmInterval(
   control: number,
   percentage: number | undefined,
 ): SrmCounts {
+  const seq = srmSequential(srm);
   const n = treatment + control;
-  if (percentage === undefined || !(n > 0)) return srm;
+  if (percentage === undefined || !(n > 0)) return { ...srm, sequential: copySequential(seq) };
+  const q = percentage / 100;
+  const informative = q > 0 && q < 1;
   return {
     total: srm.total + n,
     treatment: srm.treatment + treatment,
     expectedTreatment: srm.expectedTreatment + (n * percentage) / 100,
+    sequential: {
+      deltas: [...seq.deltas],
+      logL: seq.logL.map((l, k) =>
+        informative ? l + srmLogLikelihoodIncrement(seq.deltas[k]!, q, treatment, n) : l,
+      ),
+      updates: seq.updates + (informative ? 1 : 0),
+    },
   };
 }
 
+function copySequential(s: SrmSequentialState): SrmSequentialState {
+  return { deltas: [...s.deltas], logL: [...s.logL], updates: s.updates };
+}
+
+/** ln of the e-value, the mean of the L_k (0 before any evidence, or without a usable test). */
+export function srmLogEValue(srm: SrmCounts): number {
+  const { logL } = srmSequential(srm);
+  if (logL.length === 0) return 0;
+  const max = Math.max(...logL);
+  let sum = 0;
+  for (const l of logL) sum += Math.exp(l - max);
+  return max + Math.log(sum) - Math.log(logL.length);
+}
+
 /**
- * Pearson's χ² of observed against expected arm sizes, or `undefined` when one arm is expected to
- * be empty (0% or 100% rollout), where the test has nothing to say.
+ * The α of a χ²(1 df) threshold, P(χ² > x) = 2·Q(√x): 10.83 gives 0.001. For callers that still
+ * set a χ² threshold: the sequential test then spends that α over the whole rollout.
+ */
+export function chiSquareToAlpha(x: number): number {
+  return x > 0 ? Math.min(1, 2 * upperTail(Math.sqrt(x))) : 1;
+}
+
+/**
+ * Pearson's χ² of observed against expected arm sizes on cumulative counts, or `undefined` when one
+ * arm is expected to be empty (0% or 100% rollout), where the test has nothing to say. Descriptive
+ * only: re-run at every tick its threshold is not a valid test (the decision uses the e-value).
  */
 export function srmChiSquare(srm: SrmCounts): number | undefined {
   const expectedT = srm.expectedTreatment;

@@ -6,6 +6,8 @@ import {
   type GuardRuleInput,
   type GuardWindow,
   LATENCY_BUCKETS_MS,
+  SRM_DELTAS,
+  srmLogEValue,
 } from "../../server/guard/index.js";
 
 /** A window from [exposures, failures] per arm. */
@@ -70,6 +72,67 @@ describe("the sequential evidence, by hand", () => {
     // The sample-ratio check uses the configured split per interval too: expected treatment is
     // 1000·10% + 1000·50% = 600, observed 600, so χ² = 0.
     expect(second!.evidence.srm.expectedTreatment).toBeCloseTo(600, 9);
+  });
+});
+
+describe("the sample-ratio evidence, by hand", () => {
+  it("accumulates ln L_k = t·δ − n·ln(1 + q·(e^δ − 1)) per interval, with each interval's q", () => {
+    // Interval 1: 10% configured, 15 of 100 exposures in treatment (q = 0.1). For δ = 0.4 the
+    // alternative share is q' = 0.1·e^0.4 / (0.9 + 0.1·e^0.4) = 0.149182/1.049182 = 0.142189, and
+    // 15·ln(q'/q) + 85·ln((1 − q')/(1 − q)) = 15·0.351989 + 85·(−0.048011) = 1.198874, the same
+    // as 15·0.4 − 100·ln(1.049182) = 6 − 4.801126. Over the ten δ the e-value is 1.169347.
+    const [first, second] = run(vsControl, [win(10, [15, 0], [85, 0]), win(50, [60, 0], [40, 0])]);
+    expect(first!.evidence.srm.sequential!.deltas).toEqual([...SRM_DELTAS]);
+    const one = [
+      -6.335863690221635, -2.647631272136479, -1.1706769804616048, -0.543817289111008, -0.26110107948446504,
+      0.23859892351884712, 0.4537828073128155, 0.8101261457199188, 1.198873932178966, 0.43934709061003535,
+    ];
+    first!.evidence.srm.sequential!.logL.forEach((l, k) => {
+      expect(l).toBeCloseTo(one[k]!, 9);
+    });
+    expect(Math.exp(srmLogEValue(first!.evidence.srm))).toBeCloseTo(1.1693469332729731, 9);
+    // Interval 2: 50% configured, 60 of 100 in treatment (q = 0.5). δ = 0.4: 60·0.4 −
+    // 100·ln(0.5 + 0.5·e^0.4) = 24 − 21.986807 = 2.013193; cumulative 3.212067. Pooling both
+    // intervals (75 of 200 against 60 expected) would give other numbers: each interval is judged
+    // against its own percentage.
+    const two = [
+      -22.131212229004877, -8.634438456137211, -3.669845862626258, -1.6687652404735667, -0.7923478248185636,
+      0.7073521781847487, 1.328834855950257, 2.3109572635552658, 3.2120667481782346, 0.6439985518267933,
+    ];
+    second!.evidence.srm.sequential!.logL.forEach((l, k) => {
+      expect(l).toBeCloseTo(two[k]!, 9);
+    });
+    expect(Math.exp(srmLogEValue(second!.evidence.srm))).toBeCloseTo(4.329067534890294, 9);
+    expect(second!.evidence.srm.sequential!.updates).toBe(2);
+    expect(second!.state).toBe("healthy");
+  });
+
+  it("skips intervals at 0%, at 100%, or of unknown percentage: they say nothing about the split", () => {
+    const ds = run(vsControl, [
+      win(0, [0, 0], [1000, 5]),
+      win(100, [1000, 5], [0, 0]),
+      { ...win(10, [100, 0], [900, 5]), percentage: Number.NaN },
+    ]);
+    for (const d of ds) {
+      expect(d.evidence.srm.sequential!.logL.every((l) => l === 0)).toBe(true);
+      expect(d.evidence.srm.sequential!.updates).toBe(0);
+    }
+  });
+
+  it("evidence stored before the test existed restores, and the test starts fresh", () => {
+    const [first] = run(vsControl, [win(10, [15, 0], [85, 0])]);
+    const stored = JSON.parse(JSON.stringify(first!.evidence));
+    delete stored.srm.sequential;
+    const next = decide(vsControl, win(50, [60, 0], [40, 0]), stored, 10_000);
+    // The counts carry on; the test holds the second interval only (60·0.4 − 100·ln(0.5 + 0.5·e^0.4)).
+    expect(next.evidence.srm.total).toBe(200);
+    expect(next.evidence.srm.sequential!.updates).toBe(1);
+    expect(next.evidence.srm.sequential!.logL[8]).toBeCloseTo(2.01319281599927, 9);
+    // A malformed test is replaced the same way, never an exception.
+    const garbage = { ...stored, srm: { ...stored.srm, sequential: { deltas: [0.1], logL: ["x"] } } };
+    const again = decide(vsControl, win(50, [60, 0], [40, 0]), garbage, 10_000);
+    expect(again.evidence.srm.sequential!.logL).toHaveLength(SRM_DELTAS.length);
+    expect(again.evidence.srm.sequential!.logL[8]).toBeCloseTo(2.01319281599927, 9);
   });
 });
 
@@ -192,18 +255,62 @@ describe("decide, in the order of GUARD.md", () => {
     expect(ds.at(-1)!.reasonText).toContain("over the last 1 interval(s)");
   });
 
-  it("sample-ratio mismatch: pauses once there are 1000 exposures and χ² > 10.83", () => {
-    // 10% configured, 1300 of 10000 observed: χ² = 300²/1000 + 300²/9000 = 90 + 10 = 100.
+  it("sample-ratio mismatch: pauses when the split's e-value reaches 1/α_srm = 1000", () => {
+    // 10% configured, 1300 of 10000 observed (χ² = 300²/1000 + 300²/9000 = 100). δ = 0.4:
+    // 1300·0.4 − 10000·ln(1 + 0.1·(e^0.4 − 1)) = 520 − 480.1 = 39.9, so the e-value is ~e^40/10.
     const [first, second] = run(vsControl, [win(10, [1300, 6], [8700, 44]), win(10, [1300, 6], [8700, 44])]);
     expect(first!.evidence.summary.srmChiSquare).toBeCloseTo(100, 9);
+    expect(srmLogEValue(first!.evidence.srm)).toBeGreaterThan(Math.log(1e15));
     expect(first!.state).toBe("paused");
     expect(first!.action).toBe("pause");
+    expect(first!.reasonText).toMatch(
+      /^sample-ratio mismatch: e-value .* ≥ 1000 \(α 0\.001; treatment 1300 of 10000/,
+    );
     expect(second!.state).toBe("paused");
     expect(second!.action).toBe("none");
     // Below 1000 exposures the split is not judged: 80 of 500 at 10% (χ² = 21.6) is fine for now.
     const early = decide(vsControl, win(10, [80, 0], [420, 2]), undefined, 0);
     expect(early.state).toBe("healthy");
     expect(early.evidence.summary.srmChiSquare).toBeUndefined();
+  });
+
+  it("sample-ratio mismatch: a treatment share 0.7× the configured one pauses within 2000 exposures", () => {
+    // 70 of 1000 per tick at 10%. Per tick, δ = −0.4 gains 70·(−0.4) − 1000·ln(1 + 0.1·(e^−0.4 − 1))
+    // = −28 + 33.52 = 5.52: after one tick the e-value is 34 (χ² 10), after two 6833 ≥ 1000.
+    const ds = run(
+      vsControl,
+      Array.from({ length: 4 }, () => win(10, [70, 0], [930, 5])),
+    );
+    expect(ds.map((d) => [d.state, d.action])).toEqual([
+      ["healthy", "none"],
+      ["paused", "pause"],
+      ["paused", "none"],
+      ["paused", "none"],
+    ]);
+    expect(Math.exp(srmLogEValue(ds[0]!.evidence.srm))).toBeCloseTo(34.28599117860198, 6);
+    expect(Math.exp(srmLogEValue(ds[1]!.evidence.srm))).toBeCloseTo(6832.520978854071, 4);
+    expect(ds[1]!.reasonText).toContain("treatment 140 of 2000 exposures, expected 200");
+  });
+
+  it("sample-ratio mismatch: one look's χ² above 10.83 alone no longer pauses", () => {
+    // 1110 of 10000 at 10%: χ² = 110²/1000 + 110²/9000 = 13.4 (p = 0.0002 for one look), but the
+    // e-value, which must hold over every look of the rollout, is only 69.
+    const d = decide(vsControl, win(10, [1110, 5], [8890, 45]), undefined, 0);
+    expect(d.evidence.summary.srmChiSquare).toBeCloseTo(13.444444444444445, 9);
+    expect(Math.exp(srmLogEValue(d.evidence.srm))).toBeCloseTo(68.75049045188977, 6);
+    expect(d.state).toBe("healthy");
+    // A caller's old χ² threshold becomes the α it stands for: 3.84 is p = 0.05, e-value ≥ 20.
+    const loose = decide(vsControl, win(10, [1110, 5], [8890, 45]), undefined, 0, {
+      srmThreshold: 3.841458820694124,
+    });
+    expect(loose.state).toBe("paused");
+    expect(loose.reasonText).toContain("≥ 20 (α 0.05");
+    // srmAlpha wins over srmThreshold.
+    const strict = decide(vsControl, win(10, [1110, 5], [8890, 45]), undefined, 0, {
+      srmThreshold: 3.841458820694124,
+      srmAlpha: 0.001,
+    });
+    expect(strict.state).toBe("healthy");
   });
 
   it("notify rules notify once and stay warning; they never roll back", () => {

@@ -7,6 +7,8 @@
  * - The SDKs flush every `flushS` seconds (10 s): one flush carries the interval's counts, summed
  *   over all SDK instances. The guard ticks every `tickS` seconds (5 s) and sees the flushes that
  *   arrived since the previous tick (so every other tick sees nothing, as in production).
+ * - `treatmentShare` (default 1) scales the share of exposures that land in treatment, for a
+ *   sample-ratio mismatch: 0.7 puts 70% of the configured share in treatment, the rest in control.
  * - A change in treatment (`treatmentErrorRate`, `treatmentLatency`) starts at `breakAtS`; the
  *   interval that contains it mixes old and new behaviour in proportion.
  */
@@ -126,6 +128,8 @@ export interface Scenario {
   /** Treatment's latency from `breakAtS` on (default: `latency`). */
   treatmentLatency?: number[];
   breakAtS?: number;
+  /** Observed treatment share ÷ configured share, for the whole run (default 1: no mismatch). */
+  treatmentShare?: number;
   flushS?: number;
   tickS?: number;
   /** Stop at the first rollback (default true). */
@@ -143,6 +147,8 @@ export interface SimulationResult {
   firedBy?: string;
   /** Ticks spent `paused` by the sample-ratio check, `warning`, and `no_data`. */
   pausedTicks: number;
+  /** Tick time of the first `paused` state, in simulated seconds from the start. */
+  firstPausedAtS?: number;
   warningTicks: number;
   noDataTicks: number;
   evidence: GuardEvidence | undefined;
@@ -197,7 +203,7 @@ export function simulate(s: Scenario): SimulationResult {
       window.percentage = pct;
       const f = Math.min(1, Math.max(0, (nextFlush - breakAtS) / flushS));
       const total = rng.poisson(rps * flushS);
-      const nT = rng.binomial(total, pct / 100);
+      const nT = rng.binomial(total, Math.min(1, (pct / 100) * (s.treatmentShare ?? 1)));
       const nC = total - nT;
       window.treatment.exposures += nT;
       window.treatment.failures += rng.binomial(nT, (1 - f) * base + f * broken);
@@ -220,7 +226,10 @@ export function simulate(s: Scenario): SimulationResult {
     }
     const d = decide(rule, window, evidence, tick * 1000, s.opts);
     evidence = d.evidence;
-    if (d.state === "paused") result.pausedTicks += 1;
+    if (d.state === "paused") {
+      result.pausedTicks += 1;
+      result.firstPausedAtS ??= tick;
+    }
     if (d.state === "warning") result.warningTicks += 1;
     if (d.state === "no_data") result.noDataTicks += 1;
     if (d.action === "rollback") {

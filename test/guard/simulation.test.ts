@@ -10,6 +10,12 @@ import { lognormalBuckets, type Scenario, type SimulationResult, simulate } from
  */
 
 const ALPHA = 0.01;
+/**
+ * The sample-ratio test pauses a healthy rollout with chance ≤ α_srm = 0.001 over the whole run;
+ * accept at most 1% of runs (with 400 runs: 4, where 0.4 are expected; the χ² it replaced, re-run
+ * at every tick, paused about 2%).
+ */
+const PAUSE_TOLERANCE = 0.01;
 
 function runMany(runs: number, scenario: (seed: number) => Scenario): SimulationResult[] {
   return Array.from({ length: runs }, (_, i) => simulate(scenario(i + 1)));
@@ -35,11 +41,13 @@ describe("healthy traffic rarely rolls back (≤ α of the runs)", () => {
     it(`at ${percentage}% rollout, ${RUNS} runs`, () => {
       const results = runMany(RUNS, (seed) => ({ seed: seed * 7919 + percentage, percentage }));
       const rolledBack = results.filter((r) => r.rolledBack).length;
+      const paused = results.filter((r) => r.pausedTicks > 0).length;
       console.info(
         `healthy ${percentage}%: ${rolledBack}/${RUNS} rolled back (${((100 * rolledBack) / RUNS).toFixed(1)}%, allowed ≤ ${allowed(RUNS)}); ` +
-          `${results.filter((r) => r.pausedTicks > 0).length} paused by the sample-ratio check`,
+          `${paused} paused by the sample-ratio check (allowed ≤ ${PAUSE_TOLERANCE * RUNS})`,
       );
       expect(rolledBack).toBeLessThanOrEqual(allowed(RUNS));
+      expect(paused).toBeLessThanOrEqual(PAUSE_TOLERANCE * RUNS);
     });
   }
 
@@ -52,6 +60,24 @@ describe("healthy traffic rarely rolls back (≤ α of the runs)", () => {
     ];
     const results = runMany(100, (seed) => ({ seed: seed * 104729, percentage: steps }));
     expect(results.filter((r) => r.rolledBack).length).toBeLessThanOrEqual(allowed(100));
+    // Each interval's split is judged against its own percentage: the ramp is no mismatch.
+    expect(results.filter((r) => r.pausedTicks > 0).length).toBeLessThanOrEqual(PAUSE_TOLERANCE * 100);
+  });
+});
+
+describe("a sample-ratio mismatch (treatment gets 0.7× its configured share) pauses", () => {
+  it("at 10% of 1,000 requests/s, every one of 20 runs, within 10 s", () => {
+    const results = runMany(20, (seed) => ({ seed: seed * 8191, percentage: 10, treatmentShare: 0.7 }));
+    const times = results.map((r) => r.firstPausedAtS ?? Number.POSITIVE_INFINITY);
+    console.info(`mismatch 0.7× at 10%: paused after median ${median(times)} s, max ${Math.max(...times)} s`);
+    expect(Math.max(...times)).toBeLessThanOrEqual(10);
+  });
+
+  it("at 1% of 1,000 requests/s (7 instead of 10 requests/s in treatment), every one of 20 runs, within 2 minutes", () => {
+    const results = runMany(20, (seed) => ({ seed: seed * 127, percentage: 1, treatmentShare: 0.7 }));
+    const times = results.map((r) => r.firstPausedAtS ?? Number.POSITIVE_INFINITY);
+    console.info(`mismatch 0.7× at 1%: paused after median ${median(times)} s, max ${Math.max(...times)} s`);
+    expect(Math.max(...times)).toBeLessThanOrEqual(120);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { latencyBucketIndex, LATENCY_BUCKETS_MS as SDK_BUCKETS } from "../../sdk/core/latency-buckets.js";
 import {
   binomialUpperTail,
+  chiSquareToAlpha,
   clopperPearsonLower,
   countAbove,
   GUARD_PRESETS,
@@ -11,7 +12,9 @@ import {
   quantile,
   rateRatio,
   resolveGuardRule,
+  SRM_DELTAS,
   srmChiSquare,
+  srmLogLikelihoodIncrement,
   upperQuantile,
   upperTail,
   wilsonInterval,
@@ -102,6 +105,32 @@ describe("rate ratio and sample ratio", () => {
   it("computes χ² against the expected split", () => {
     expect(srmChiSquare({ total: 10000, treatment: 1300, expectedTreatment: 1000 })).toBeCloseTo(100, 9);
     expect(srmChiSquare({ total: 10000, treatment: 0, expectedTreatment: 0 })).toBeUndefined();
+  });
+  it("maps a χ²(1 df) threshold to its one-look α: 10.83 is 0.001, 3.84 is 0.05", () => {
+    expect(chiSquareToAlpha(10.83)).toBeCloseTo(0.000998686, 8);
+    expect(chiSquareToAlpha(3.841458820694124)).toBeCloseTo(0.05, 12);
+    expect(chiSquareToAlpha(0)).toBe(1);
+  });
+  it("each sample-ratio likelihood ratio has mean exactly 1 under the configured split", () => {
+    // E[exp(t·δ − n·ln(1 + q(e^δ − 1)))] over t ~ Binomial(n, q) is 1: the product over intervals is
+    // a martingale, whatever n and q each interval has, which is what Ville's inequality needs.
+    for (const [n, q] of [
+      [20, 0.3],
+      [57, 0.01],
+      [5, 0.5],
+    ] as const) {
+      for (const delta of SRM_DELTAS) {
+        let mean = 0;
+        let pmf = (1 - q) ** n;
+        for (let t = 0; t <= n; t++) {
+          mean += pmf * Math.exp(srmLogLikelihoodIncrement(delta, q, t, n));
+          pmf *= ((n - t) / (t + 1)) * (q / (1 - q));
+        }
+        expect(mean).toBeCloseTo(1, 12);
+      }
+    }
+    expect(srmLogLikelihoodIncrement(0.4, 0, 0, 100)).toBe(0);
+    expect(srmLogLikelihoodIncrement(0.4, 1, 100, 100)).toBe(0);
   });
 });
 
