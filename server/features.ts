@@ -1,10 +1,13 @@
 import type { RouteGroup } from "./app.js";
 import { clientApiFeature } from "./client-api/index.js";
 import type { AppDeps } from "./deps.js";
+import { guardFeature } from "./guard-loop/feature.js";
+import type { GuardLoopOptions } from "./guard-loop/options.js";
 import { ofrepFeature } from "./ofrep/index.js";
 import { rolloutPlansFeature } from "./plans/feature.js";
 import { streamFeature } from "./stream/stream-feature.js";
 import type { StreamOptions } from "./stream/stream-hub.js";
+import type { WebhookOptions } from "./webhooks/dispatcher.js";
 
 /**
  * A part of the server beyond the REST core: its routes and the background work it runs.
@@ -21,7 +24,17 @@ export interface FeatureOptions {
   tickMs?: number;
   /** SSE heartbeat, retry hint and per-connection backlog limit; tests shorten them. */
   stream?: StreamOptions;
+  /** Guard loop tuning (no-data hold, split settling, metrics retention); tests shorten it. */
+  guard?: GuardLoopOptions;
+  /** Webhook delivery (fetch, retries, back-off); tests inject fetch and shorten the back-off. */
+  webhooks?: WebhookOptions;
 }
 
 /** The features the server runs, in mount order. */
-export const features: Feature[] = [streamFeature, rolloutPlansFeature, clientApiFeature, ofrepFeature];
+export const features: Feature[] = [
+  streamFeature,
+  guardFeature,
+  rolloutPlansFeature,
+  clientApiFeature,
+  ofrepFeature,
+];

@@ -1,0 +1,3 @@
+export * from "./dispatcher.js";
+export * from "./event-match.js";
+export * from "./webhook-commands.js";

@@ -1,0 +1,141 @@
+import { createApp } from "../../server/app.js";
+import { createDeps } from "../../server/create-deps.js";
+import { features } from "../../server/features.js";
+import type { GuardLoopOptions } from "../../server/guard-loop/options.js";
+import { tickGuards } from "../../server/guard-loop/tick.js";
+import { type WebhookOptions, webhookDispatcherOf } from "../../server/webhooks/dispatcher.js";
+import { type ArmInput, postMetrics, report } from "../helpers/metrics.js";
+import { ADMIN } from "../helpers/server.js";
+
+export const START = Date.parse("2026-03-02T09:00:00.000Z");
+
+/**
+ * The app with every feature's routes over an in-memory store and a fake clock; the guard loop is
+ * not started: tests call `tick()` (tickGuards at the fake now) themselves.
+ */
+export function guardHarness(opts: { loop?: GuardLoopOptions; webhooks?: WebhookOptions } = {}) {
+  let now = START;
+  const clock = { now: () => now };
+  const logs: string[] = [];
+  const deps = createDeps({
+    database: ":memory:",
+    adminToken: ADMIN,
+    clock,
+    log: (message) => logs.push(message),
+  });
+  const app = createApp(
+    deps,
+    features.flatMap((f) => (f.routes ? [f.routes] : [])),
+  );
+  const webhooks = webhookDispatcherOf(deps);
+  webhooks.configure({ baseDelayMs: 5, timeoutMs: 1000, ...opts.webhooks });
+
+  async function call(method: string, path: string, body?: unknown, token: string | null = ADMIN) {
+    const res = await app.request(path, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON
+    }
+    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  }
+
+  let serverToken = "";
+  const h = {
+    deps,
+    app,
+    clock,
+    logs,
+    webhooks,
+    call,
+    get serverToken() {
+      return serverToken;
+    },
+    advance(ms: number) {
+      now += ms;
+    },
+    now: () => now,
+    /** One guard tick at the fake now (then the clock moves on by one tick, 5 s). */
+    tick(loop: GuardLoopOptions = {}) {
+      const results = tickGuards(deps, now, { ...opts.loop, ...loop });
+      now += 5000;
+      return results;
+    },
+    /** A boolean flag at `percentage` in production, with a server token. */
+    async flag(key: string, percentage: number, extra: Record<string, unknown> = {}) {
+      const created = await call("POST", "/api/flags", { key, type: "boolean", ...extra });
+      if (created.status !== 201) throw new Error(`flag: ${created.status} ${JSON.stringify(created.body)}`);
+      await h.percentage(key, percentage);
+      if (!serverToken) {
+        const t = await call("POST", "/api/tokens", { scope: "server", environment: "production" });
+        serverToken = t.body.token;
+      }
+    },
+    async percentage(key: string, percentage: number) {
+      const r = await call("PATCH", `/api/flags/${key}/environments/production`, { percentage });
+      if (r.status !== 200) throw new Error(`percentage: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    },
+    async guard(key: string, rules: unknown[]) {
+      const r = await call("PUT", `/api/flags/${key}/environments/production/guard`, { rules });
+      if (r.status !== 200) throw new Error(`guard: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    },
+    async view(key: string) {
+      return (await call("GET", `/api/flags/${key}/environments/production/guard`)).body;
+    },
+    async state(key: string) {
+      return (await call("GET", `/api/flags/${key}`)).body.environments.production;
+    },
+    /** Posts one flag's counts through the real endpoint; throws unless 202. */
+    async post(key: string, arms: { treatment?: ArmInput; control?: ArmInput }) {
+      const r = await postMetrics(app, serverToken, report({ [key]: arms }));
+      if (r.status !== 202) throw new Error(`metrics: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    },
+    audit(action: string) {
+      return deps.database.sqlite
+        .prepare("select * from audit_events where action = ? order by id")
+        .all(action)
+        .map((row) => {
+          const r = row as Record<string, unknown>;
+          return {
+            ...r,
+            detail: JSON.parse(String(r.detail)),
+            after: r.after ? JSON.parse(String(r.after)) : null,
+          };
+        }) as Array<Record<string, unknown> & { detail: Record<string, unknown>; after: unknown }>;
+    },
+    rows(sql: string) {
+      return deps.database.sqlite.prepare(sql).all() as Array<Record<string, unknown>>;
+    },
+    close() {
+      deps.database.close();
+    },
+  };
+  return h;
+}
+
+/** A fetch that records every webhook POST (JSON body, headers) and answers `status`. */
+export function recordingFetch(status = 200) {
+  const calls: Array<{ url: string; body: Record<string, unknown>; headers: Headers }> = [];
+  const fetch = (async (url: string | URL | Request, init?: RequestInit) => {
+    calls.push({
+      url: String(url),
+      body: JSON.parse(String(init?.body)),
+      headers: new Headers(init?.headers),
+    });
+    return new Response(null, { status });
+  }) as typeof globalThis.fetch;
+  return { calls, fetch };
+}
