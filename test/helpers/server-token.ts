@@ -18,11 +18,12 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function eventually(
   predicate: () => boolean,
   timeoutMs = 5_000,
-  what = "condition",
+  what: string | (() => string) = "condition",
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === "string" ? what : what()}`);
     await sleep(10);
   }
 }
