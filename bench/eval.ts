@@ -11,6 +11,7 @@
 import murmurhash from "murmurhash";
 import { type Context, InMemStorageProvider, Unleash } from "unleash-client";
 import { type FlagConfig, FlagStore, murmur3 } from "../sdk/core/index.js";
+import { createClient } from "../sdk/node/index.js";
 import { type Measurement, measure } from "./lib/measure.js";
 
 const USERS = 100_000;
@@ -190,13 +191,50 @@ async function startUnleash(): Promise<{ unleash: Unleash; errors: unknown[] }> 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Node SDK slot: the sdk/node engineer adds `isEnabled` here, e.g.
-//   results.push(measure("(e) sdk/node isEnabled, 10% rollout", (n) => { ... return checksum; }));
-// using the same flag (booleanFlag) and contexts (plainContexts), so its ratio to (a) shows the
-// SDK's own overhead on top of the core.
+// Node SDK: the public `isEnabled` / `getValue` over the same flags and contexts as (a) and (b),
+// so the ratio shows the SDK's own overhead on top of the core. Offline: the client serves its
+// bootstrap set, and its one download attempt goes to a fetch that never answers.
 // ---------------------------------------------------------------------------------------------
-function nodeSdkBenchmarks(): Measurement[] {
-  return [];
+async function nodeSdkBenchmarks(a: Measurement, b: Measurement): Promise<Measurement[]> {
+  // The machine is noisy: the core is timed again right next to the SDK for the overhead ratio.
+  const client = createClient({
+    url: "http://127.0.0.1:9",
+    token: "bench",
+    streaming: false,
+    bootstrap: [booleanFlag, targetedFlag],
+    fetch: () => new Promise<Response>(() => {}),
+  });
+  let sdkOn = 0;
+  for (let u = 0; u < USERS; u++)
+    if (
+      client.isEnabled("new-checkout", plainContexts[u]) !==
+      store.evaluate("new-checkout", plainContexts[u]!, false).value
+    )
+      throw new Error("sdk/node and sdk/core disagree");
+    else if (client.isEnabled("new-checkout", plainContexts[u])) sdkOn++;
+  if (Math.abs(sdkOn / USERS - 0.1) > 0.005) throw new Error("sdk/node is not evaluating the 10% flag");
+  const a2 = measure("(a) core FlagStore.evaluate, again, next to (e)", coreBoolean);
+  const e1 = measure("(e) sdk/node isEnabled, boolean, 10% rollout", (n) => {
+    let on = 0;
+    for (let i = 0, u = 0; i < n; i++, u = u === USERS - 1 ? 0 : u + 1)
+      if (client.isEnabled("new-checkout", plainContexts[u])) on++;
+    return on;
+  });
+  const b2 = measure("(b) core FlagStore.evaluate, again, next to (e)", coreTargeted);
+  const e2 = measure("(e) sdk/node getValue, 3 rules + 3 weighted variants", (n) => {
+    let sum = 0;
+    for (let i = 0, u = 0; i < n; i++, u = u === USERS - 1 ? 0 : u + 1)
+      sum += client.getValue("pricing-page", richContexts[u], "current").length;
+    return sum;
+  });
+  if (e1.checksum !== a.checksum || e2.checksum !== b.checksum)
+    throw new Error("sdk/node and sdk/core disagree");
+  await client.close();
+  const overhead = (x: Measurement, y: Measurement) => `${((x.medianNs / y.medianNs - 1) * 100).toFixed(1)}%`;
+  console.log(
+    `    sdk/node over core: isEnabled ${overhead(e1, a2)}, getValue ${overhead(e2, b2)}   goal ≤ 10%`,
+  );
+  return [e1, e2];
 }
 
 async function main(): Promise<void> {
@@ -255,7 +293,7 @@ async function main(): Promise<void> {
   });
   if (d1.checksum !== d2.checksum) throw new Error("murmur3 and the murmurhash package disagree");
 
-  nodeSdkBenchmarks();
+  await nodeSdkBenchmarks(a, b);
 
   const ratio = (x: Measurement, y: Measurement) =>
     `${(x.medianNs / y.medianNs).toFixed(3)} (1/${(y.medianNs / x.medianNs).toFixed(1)})`;

@@ -18,7 +18,7 @@ export class RollguardClient {
   readonly #options: ResolvedOptions;
   readonly #store = new FlagStore();
   readonly #events = new Emitter<ClientEvents>();
-  readonly #evaluator: Evaluator;
+  private readonly evaluator: Evaluator;
   readonly #status: StatusTracker;
   readonly #sync: FlagSync;
   readonly #backup: BackupWriter | undefined;
@@ -28,7 +28,7 @@ export class RollguardClient {
   constructor(options: ClientOptions) {
     const o = resolveOptions(options);
     this.#options = o;
-    this.#evaluator = new Evaluator(this.#store, (error, what) =>
+    this.evaluator = new Evaluator(this.#store, (error, what) =>
       this.#report(RollguardError.from(error, "INTERNAL", what)),
     );
     this.#status = new StatusTracker(this.#events, o.timers, () => this.#store.revision);
@@ -97,7 +97,7 @@ export class RollguardClient {
   isEnabled(key: string, context?: EvaluationContext, defaultValue = false): boolean {
     const fallback = defaultValue === true;
     try {
-      const value = this.#evaluator.evaluate(key, context, fallback).value;
+      const value = this.evaluator.evaluate(key, context, fallback).value;
       return typeof value === "boolean" ? value : fallback;
     } catch (error) {
       this.#report(RollguardError.from(error, "INTERNAL", "isEnabled"));
@@ -135,7 +135,7 @@ export class RollguardClient {
     defaultValue: T,
   ): EvaluationResult<T> {
     try {
-      return this.#evaluator.evaluate(key, context, defaultValue);
+      return this.evaluator.evaluate(key, context, defaultValue);
     } catch (error) {
       this.#report(RollguardError.from(error, "INTERNAL", "evaluate"));
       return {
@@ -155,7 +155,7 @@ export class RollguardClient {
    */
   allFlags(context?: EvaluationContext): Record<string, EvaluationResult> {
     try {
-      return this.#evaluator.all(context);
+      return this.evaluator.all(context);
     } catch (error) {
       this.#report(RollguardError.from(error, "INTERNAL", "allFlags"));
       return {};
@@ -188,7 +188,7 @@ export class RollguardClient {
    * function that removes it. See EvaluationHook.
    */
   addHook(hook: EvaluationHook): () => void {
-    return this.#evaluator.addHook(hook);
+    return this.evaluator.addHook(hook);
   }
 
   /** Stops streaming and polling, writes a pending backup, and ends the client. Evaluations keep working. */
@@ -211,14 +211,14 @@ export class RollguardClient {
     const set = backup.set ?? this.#options.bootstrap;
     if (!set) return;
     this.#store.replace(set);
-    this.#evaluator.markLoaded();
+    this.evaluator.markLoaded();
     this.#source = backup.set ? "backup" : "bootstrap";
   }
 
   #applied(keys: string[]): void {
     const first = this.#source !== "server";
     this.#source = "server";
-    this.#evaluator.markLoaded();
+    this.evaluator.markLoaded();
     if (keys.length > 0)
       this.#events.emit("change", { keys, revision: this.#store.revision, source: "server" });
     if (keys.length > 0 || first) this.#backup?.schedule(() => this.#store.snapshot());

@@ -16,8 +16,9 @@ const EMPTY: EvaluationContext = Object.freeze({});
  * anything thrown into the caller's default, and runs the hooks.
  */
 export class Evaluator {
-  #loaded = false;
-  #hooks: EvaluationHook[] = [];
+  // Plain (not #private) fields: this is the hot path, and they skip a brand check per access.
+  private isLoaded = false;
+  private hooks: EvaluationHook[] = [];
 
   constructor(
     private readonly store: FlagStore,
@@ -26,18 +27,18 @@ export class Evaluator {
 
   /** Evaluations use the store from now on (a set came from the server, a backup or bootstrap). */
   markLoaded(): void {
-    this.#loaded = true;
+    this.isLoaded = true;
   }
 
   get loaded(): boolean {
-    return this.#loaded;
+    return this.isLoaded;
   }
 
   evaluate<T extends JsonValue>(key: string, context: unknown, defaultValue: T): EvaluationResult<T> {
     let result: EvaluationResult<T>;
     try {
-      result = this.#loaded
-        ? this.store.evaluate(key, (context ?? EMPTY) as EvaluationContext, defaultValue)
+      result = this.isLoaded
+        ? this.store.evaluate(key, context as EvaluationContext, defaultValue)
         : {
             value: defaultValue,
             reason: "ERROR",
@@ -53,15 +54,15 @@ export class Evaluator {
         errorMessage: "evaluation failed",
       };
     }
-    if (this.#hooks.length > 0) this.#runHooks(key, result, context);
+    if (this.hooks.length > 0) this.#runHooks(key, result, context);
     return result;
   }
 
   all(context: unknown): Record<string, EvaluationResult> {
-    if (!this.#loaded) return {};
+    if (!this.isLoaded) return {};
     try {
       const results = this.store.evaluateAll((context ?? EMPTY) as EvaluationContext);
-      if (this.#hooks.length > 0)
+      if (this.hooks.length > 0)
         for (const key of Object.keys(results)) this.#runHooks(key, results[key]!, context);
       return results;
     } catch (error) {
@@ -71,14 +72,14 @@ export class Evaluator {
   }
 
   addHook(hook: EvaluationHook): () => void {
-    this.#hooks = [...this.#hooks, hook];
+    this.hooks = [...this.hooks, hook];
     return () => {
-      this.#hooks = this.#hooks.filter((h) => h !== hook);
+      this.hooks = this.hooks.filter((h) => h !== hook);
     };
   }
 
   #runHooks(key: string, result: EvaluationResult<JsonValue>, context: unknown): void {
-    for (const hook of this.#hooks) {
+    for (const hook of this.hooks) {
       try {
         hook(key, result, context);
       } catch (error) {
