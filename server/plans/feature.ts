@@ -2,6 +2,7 @@ import type { Feature } from "../features.js";
 import { planRoutes } from "../routes/plans.js";
 import { router } from "../routes/router.js";
 import { scheduleRoutes } from "../routes/schedules.js";
+import { sendWebhooks } from "../webhooks/dispatcher.js";
 import { tickPlans } from "./tick-plans.js";
 import { tickSchedules } from "./tick-schedules.js";
 
@@ -20,6 +21,16 @@ export const rolloutPlansFeature: Feature = {
     return app;
   },
   start: (deps, options) => {
+    // Every plan and schedule transition is an audit event; webhooks hear of each after commit.
+    const unsubscribe = deps.bus.onAudit((event) => {
+      if (!event.environment || !/^(plan|schedule)\./.test(event.action)) return;
+      void sendWebhooks(deps, event.environment, {
+        type: event.action,
+        flagKey: event.flagKey,
+        actor: event.actor,
+        detail: event.detail,
+      });
+    });
     const tick = () => {
       try {
         tickSchedules(deps, deps.clock.now());
@@ -36,6 +47,7 @@ export const rolloutPlansFeature: Feature = {
     const first = setTimeout(tick, 0);
     const timer = setInterval(tick, options.tickMs ?? DEFAULT_TICK_MS);
     return () => {
+      unsubscribe();
       clearTimeout(first);
       clearInterval(timer);
     };

@@ -1,4 +1,4 @@
-import { eq, lte, and, sql } from "drizzle-orm";
+import { and, eq, lte, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { ChangeBus, PublishedChange } from "../stream/change-bus.js";
 import type { Db } from "./database.js";
@@ -40,11 +40,13 @@ export interface ChangeWork<T> {
  * The one path every state change takes: REST, the guard and rollout plans alike. `work` writes
  * inside one transaction; this function then bumps each touched environment's revision, records
  * the change in the bounded change log and writes the audit events in the same transaction.
- * Only after the commit does it publish to the stream hub. A `work` that throws leaves nothing.
+ * Only after the commit does it publish to the stream hub, then announce the audit events (for
+ * webhooks). A `work` that throws leaves nothing and announces nothing.
  */
 export function commitChange<T>(deps: ChangeDeps, work: (tx: Db, now: number) => ChangeWork<T>): T {
   const now = deps.clock.now();
   const published: PublishedChange[] = [];
+  let audited: AuditInput[] = [];
   const result = deps.db.transaction((tx) => {
     const done = work(tx, now);
     const seen = new Set<string>();
@@ -54,6 +56,7 @@ export function commitChange<T>(deps: ChangeDeps, work: (tx: Db, now: number) =>
       seen.add(id);
       published.push(recordChange(tx, t));
     }
+    audited = done.audit;
     if (done.audit.length > 0) {
       tx.insert(auditEvents)
         .values(
@@ -73,6 +76,15 @@ export function commitChange<T>(deps: ChangeDeps, work: (tx: Db, now: number) =>
     return done.result;
   });
   for (const change of published) deps.bus.publish(change);
+  for (const a of audited)
+    deps.bus.announce({
+      at: now,
+      actor: a.actor,
+      action: a.action,
+      flagKey: a.flagKey ?? null,
+      environment: a.environment ?? null,
+      detail: a.detail ?? null,
+    });
   return result;
 }
 
@@ -106,7 +118,9 @@ function recordChange(tx: Db, t: Touched): PublishedChange {
     })
     .run();
   tx.delete(changeLog)
-    .where(and(eq(changeLog.environment, t.environment), lte(changeLog.revision, env.revision - CHANGE_LOG_LIMIT)))
+    .where(
+      and(eq(changeLog.environment, t.environment), lte(changeLog.revision, env.revision - CHANGE_LOG_LIMIT)),
+    )
     .run();
   return change;
 }

@@ -10,7 +10,18 @@ export interface PublishedChange {
   flag?: FlagConfig;
 }
 
+/** An audit event as committed, for listeners that act on actions (webhooks). */
+export interface CommittedAudit {
+  at: number;
+  actor: string;
+  action: string;
+  flagKey: string | null;
+  environment: string | null;
+  detail: unknown;
+}
+
 type Listener = (change: PublishedChange) => void;
+type AuditListener = (event: CommittedAudit) => void;
 
 /**
  * Carries committed changes from the change path to whoever streams them. Only the change path
@@ -19,6 +30,7 @@ type Listener = (change: PublishedChange) => void;
  */
 export class ChangeBus {
   readonly #listeners = new Set<Listener>();
+  readonly #auditListeners = new Set<AuditListener>();
 
   subscribe(listener: Listener): () => void {
     this.#listeners.add(listener);
@@ -31,6 +43,21 @@ export class ChangeBus {
         listener(change);
       } catch {
         // A broken listener must not stop the others, nor fail a write that already committed.
+      }
+    }
+  }
+
+  onAudit(listener: AuditListener): () => void {
+    this.#auditListeners.add(listener);
+    return () => this.#auditListeners.delete(listener);
+  }
+
+  announce(event: CommittedAudit): void {
+    for (const listener of this.#auditListeners) {
+      try {
+        listener(event);
+      } catch {
+        // As above: the write committed; a listener cannot undo it.
       }
     }
   }
