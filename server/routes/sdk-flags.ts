@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireToken } from "../auth/require-token.js";
 import type { AppDeps } from "../deps.js";
 import { environmentOf } from "../http/environment-of.js";
+import { matchesIfNoneMatch } from "../http/etag.js";
 import { problems } from "../http/problem.js";
 import { errorResponses } from "../schemas/common.js";
 import type { StreamHub } from "../stream/stream-hub.js";
@@ -20,15 +21,6 @@ const FlagSetOut = z
       .openapi({ description: "FlagConfig of sdk/core" }),
   })
   .openapi("FlagSet");
-
-/** True when an If-None-Match header names `etag` (weak or strong) or is `*`. */
-export function etagMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(",").some((tag) => {
-    const t = tag.trim();
-    return t === "*" || t === etag || t === `W/${etag}`;
-  });
-}
 
 export function sdkFlagsRoutes(deps: AppDeps, hub: StreamHub) {
   const app = router();
@@ -49,7 +41,7 @@ export function sdkFlagsRoutes(deps: AppDeps, hub: StreamHub) {
       const snapshot = hub.snapshots.get(env);
       if (!snapshot) throw problems.notFound(`environment \`${env}\` does not exist`);
       const headers = { etag: snapshot.etag, "cache-control": "no-cache" };
-      if (etagMatches(c.req.header("if-none-match"), snapshot.etag)) return c.body(null, 304, headers);
+      if (matchesIfNoneMatch(c.req.header("if-none-match"), snapshot.etag)) return c.body(null, 304, headers);
       return c.body(snapshot.json, 200, { ...headers, "content-type": "application/json" });
     },
   );
