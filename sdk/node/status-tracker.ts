@@ -66,6 +66,9 @@ export class StatusTracker {
         if (SETTLED.has(this.#status)) done();
       };
       const timer = this.timers.setTimeout(done, timeoutMs);
+      // The SDK's own timers never keep a process alive, but a caller awaiting ready() must get
+      // its answer: `await flags.ready()` in a script with the server down would otherwise exit.
+      (timer as { ref?: () => void } | undefined)?.ref?.();
       this.#waiters.add(check);
     });
   }
