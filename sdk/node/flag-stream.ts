@@ -73,7 +73,11 @@ export class FlagStream {
     if (this.o.lastEventId !== undefined) headers.set("last-event-id", String(this.o.lastEventId));
     const res = await this.o.fetch(input, { ...(init as RequestInit), headers });
     this.#status = res.status;
-    if (res.status !== 200 || !res.body) return res;
+    if (res.status !== 200 || !res.body) {
+      // Nobody reads an error body here; release its connection now rather than at GC.
+      await res.body?.cancel().catch(() => {});
+      return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
+    }
     this.#touch();
     const touch = () => this.#touch();
     const body = res.body.pipeThrough(
