@@ -1,8 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { AuthEnv } from "./auth/require-token.js";
 import type { AppDeps } from "./deps.js";
+import { limitBody } from "./http/body-limit.js";
 import { Problem, problemResponse } from "./http/problem.js";
 import { auditRoutes } from "./routes/audit.js";
 import { environmentRoutes } from "./routes/environments.js";
@@ -20,15 +20,7 @@ export type RouteGroup = (deps: AppDeps) => OpenAPIHono<AuthEnv>;
 export function createApp(deps: AppDeps, extra: RouteGroup[] = []) {
   const app = new OpenAPIHono<AuthEnv>();
 
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new Problem(413, "body-too-large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  app.use("/api/*", limitBody(MAX_BODY_BYTES));
 
   for (const group of [
     healthRoutes,

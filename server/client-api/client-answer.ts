@@ -1,24 +1,42 @@
 import { type EvaluationContext, evaluateFlag } from "../../sdk/core/index.js";
+import { EtagHash } from "../http/etag.js";
 import type { FlagList } from "./flag-list.js";
-import { clientResultJson } from "./result-json.js";
+import { clientFragment, type Fragment } from "./result-json.js";
+
+export interface ClientAnswer {
+  /** `{"flags":{"key":{…},…}}` */
+  body: string;
+  /** The answer's tag: the context (as the caller wrote it) and every fragment. */
+  etag: string;
+}
+
+// Scratch space reused by every call (evaluation is synchronous), so an answer allocates little
+// beyond its own body string.
+let texts: string[] = [];
 
 /**
- * `{"flags":{"key":{…},…}}` for one context, built from cached fragments by concatenation.
- * `results` are the flags' result fragments when the caller has them already.
+ * Evaluates every flag of `list` for one context. The body is the cached fragments joined (one
+ * flat string: `+=` would leave a rope of a hundred pieces for the socket write to walk), the tag
+ * mixes the context's text with the fragments' precomputed hashes. `each` sees every fragment.
  */
 export function clientAnswer(
   list: FlagList,
   context: EvaluationContext,
-  results?: readonly string[],
-): string {
-  let body = '{"flags":{';
-  const { flags, keyJson } = list;
-  for (let i = 0; i < flags.length; i++) {
+  contextText: string,
+  each?: (fragment: Fragment, index: number) => void,
+): ClientAnswer {
+  const hash = new EtagHash().text(contextText);
+  const flags = list.flags;
+  const n = flags.length;
+  if (texts.length !== n) texts = new Array(n);
+  for (let i = 0; i < n; i++) {
     const flag = flags[i]!;
-    body +=
-      (i === 0 ? "" : ",") +
-      keyJson[i] +
-      (results ? results[i] : clientResultJson(flag, evaluateFlag(flag, context)));
+    const f = clientFragment(flag, evaluateFlag(flag, context));
+    texts[i] = f.text;
+    hash.pair(f.hashA, f.hashB);
+    each?.(f, i);
   }
-  return `${body}}}`;
+  const body = `{"flags":{${texts.join(",")}}}`;
+  texts.fill("");
+  return { body, etag: hash.etag() };
 }

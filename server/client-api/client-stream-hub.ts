@@ -7,7 +7,7 @@ import { HEARTBEAT, retryHint, sseEvent } from "../stream/sse-event.js";
 import type { StreamOptions } from "../stream/stream-hub.js";
 import { clientAnswer } from "./client-answer.js";
 import { flagList } from "./flag-list.js";
-import { clientResultJson } from "./result-json.js";
+import { clientFragment, type Fragment, removedFragment } from "./result-json.js";
 
 /** One browser's stream: its context and the result it last received for each flag. */
 interface ClientStream {
@@ -89,9 +89,8 @@ export class ClientStreamHub {
     set.add(stream);
     // Nothing below awaits, so no change can slip in between reading the flags and registering.
     const list = flagList(store, true);
-    const results = list.flags.map((flag) => clientResultJson(flag, evaluateFlag(flag, context)));
-    for (const [i, flag] of list.flags.entries()) stream.sent.set(flag.key, results[i]!);
-    const put = sseEvent("put", store.revision, clientAnswer(list, context, results));
+    const answer = clientAnswer(list, context, "", (f, i) => stream.sent.set(list.flags[i]!.key, f.text));
+    const put = sseEvent("put", store.revision, answer.body);
     stream.connection.open([retryHint(this.#options.retryMs), put], store.revision);
     return true;
   }
@@ -102,25 +101,25 @@ export class ClientStreamHub {
     const store = this.deps.flags.get(change.environment);
     const flag = store?.get(change.flagKey);
     const visible = flag !== undefined && flag.config.clientVisible === true;
-    const keyJson = JSON.stringify(change.flagKey);
+    const removed = removedFragment(change.flagKey);
     const framed = new Map<string, Buffer>();
-    const frame = (json: string) => {
-      let event = framed.get(json);
+    const frame = (f: Fragment) => {
+      let event = framed.get(f.text);
       if (!event) {
-        event = sseEvent("patch", change.revision, `{"flags":{${keyJson}:${json}}}`);
-        framed.set(json, event);
+        event = sseEvent("patch", change.revision, `{"flags":{${f.text}}}`);
+        framed.set(f.text, event);
       }
       return event;
     };
     for (const stream of set) {
       try {
-        const json = visible
-          ? clientResultJson(flag as CompiledFlag, evaluateFlag(flag, stream.context))
-          : "null";
-        if ((stream.sent.get(change.flagKey) ?? "null") === json) continue;
-        if (visible) stream.sent.set(change.flagKey, json);
+        const f = visible
+          ? clientFragment(flag as CompiledFlag, evaluateFlag(flag, stream.context))
+          : removed;
+        if ((stream.sent.get(change.flagKey) ?? removed.text) === f.text) continue;
+        if (visible) stream.sent.set(change.flagKey, f.text);
         else stream.sent.delete(change.flagKey);
-        stream.connection.send(change.revision, frame(json));
+        stream.connection.send(change.revision, frame(f));
       } catch (error) {
         this.deps.log("client stream: a change could not be sent", error);
         stream.connection.drop();

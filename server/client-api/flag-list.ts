@@ -1,10 +1,8 @@
 import type { CompiledFlag, FlagStore } from "../../sdk/core/index.js";
 
-/** The flags one kind of caller may see, in key order, with each key already as JSON. */
+/** The flags one kind of caller may see, in key order. */
 export interface FlagList {
   readonly flags: readonly CompiledFlag[];
-  /** `"key":` for each flag, so answers are built by concatenation. */
-  readonly keyJson: readonly string[];
 }
 
 interface Lists {
@@ -15,10 +13,7 @@ interface Lists {
 
 const lists = new WeakMap<FlagStore, Lists>();
 
-function listOf(flags: CompiledFlag[]): FlagList {
-  flags.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-  return { flags, keyJson: flags.map((f) => `${JSON.stringify(f.key)}:`) };
-}
+const byKey = (x: CompiledFlag, y: CompiledFlag) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0);
 
 /**
  * The environment's flags, or only those with `clientVisible` on (what browsers may see). Kept
@@ -33,10 +28,11 @@ export function flagList(store: FlagStore, clientVisibleOnly: boolean): FlagList
       const flag = store.get(key);
       if (flag) all.push(flag);
     }
+    all.sort(byKey);
     hit = {
       revision: store.revision,
-      all: listOf(all),
-      visible: listOf(all.filter((f) => f.config.clientVisible === true)),
+      all: { flags: all },
+      visible: { flags: all.filter((f) => f.config.clientVisible === true) },
     };
     lists.set(store, hit);
   }

@@ -1,27 +1,56 @@
 import type { CompiledFlag, EvaluationResult } from "../../sdk/core/index.js";
+import { EtagHash } from "../http/etag.js";
 
-const cache = new WeakMap<CompiledFlag, Map<string, string>>();
+/** One flag's result as browsers receive it, `"key":{…}`, with its hash for ETags. */
+export interface Fragment {
+  readonly text: string;
+  readonly hashA: number;
+  readonly hashB: number;
+}
+
+// Per compiled flag: reason → variant key → fragment. Two lookups with strings that already exist
+// (reason literals, the compiled variants' keys), rather than one with a key built per call.
+const cache = new WeakMap<CompiledFlag, Map<string, Map<string, Fragment>>>();
+
+function fragment(key: string, result: string): Fragment {
+  const text = `${JSON.stringify(key)}:${result}`;
+  const h = new EtagHash().text(text);
+  return { text, hashA: h.a, hashB: h.b };
+}
+
+/** The fragment of a flag that is gone or no longer visible, in stream patches. */
+export function removedFragment(key: string): Fragment {
+  return fragment(key, "null");
+}
 
 /**
- * One result as browsers receive it: `{"value":…,"variant":"…","reason":"…"}`, and `errorCode`
- * for errors. Nothing else: no rules, percentages, salts, nor error messages (they name rule ids
- * and attributes). A flag yields few distinct results (variant × reason), so each is serialised
- * once per compiled flag and reused; a changed flag is a new compiled object, so the cache never
- * goes stale.
+ * One result as browsers receive it: `"key":{"value":…,"variant":"…","reason":"…"}`, and
+ * `errorCode` for errors. Nothing else: no rules, percentages, salts, nor error messages (they
+ * name rule ids and attributes). A flag yields few distinct results (variant × reason), so each is
+ * serialised and hashed once per compiled flag and reused; a changed flag is a new compiled
+ * object, so the cache never goes stale.
  */
-export function clientResultJson(flag: CompiledFlag, r: EvaluationResult): string {
+export function clientFragment(flag: CompiledFlag, r: EvaluationResult): Fragment {
   if (r.errorCode !== undefined)
-    return JSON.stringify({ value: r.value, variant: r.variant, reason: r.reason, errorCode: r.errorCode });
-  let byResult = cache.get(flag);
-  if (byResult === undefined) {
-    byResult = new Map();
-    cache.set(flag, byResult);
+    return fragment(
+      flag.key,
+      JSON.stringify({ value: r.value, variant: r.variant, reason: r.reason, errorCode: r.errorCode }),
+    );
+  let byReason = cache.get(flag);
+  if (byReason === undefined) {
+    byReason = new Map();
+    cache.set(flag, byReason);
   }
-  const id = `${r.reason}\u0000${r.variant ?? ""}`;
-  let json = byResult.get(id);
-  if (json === undefined) {
-    json = JSON.stringify({ value: r.value, variant: r.variant, reason: r.reason });
-    byResult.set(id, json);
+  let byVariant = byReason.get(r.reason);
+  if (byVariant === undefined) {
+    byVariant = new Map();
+    byReason.set(r.reason, byVariant);
   }
-  return json;
+  const variant = r.variant ?? "";
+  let hit = byVariant.get(variant);
+  if (hit === undefined) {
+    hit = fragment(flag.key, JSON.stringify({ value: r.value, variant: r.variant, reason: r.reason }));
+    byVariant.set(variant, hit);
+  }
+  return hit;
 }

@@ -1,15 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { evaluateFlag } from "../../sdk/core/index.js";
 import { MAX_BODY_BYTES } from "../app.js";
 import { type AuthEnv, requireToken } from "../auth/require-token.js";
 import { flagList } from "../client-api/flag-list.js";
 import type { AppDeps } from "../deps.js";
+import { limitBody } from "../http/body-limit.js";
 import { cors, requireAllowedOrigin } from "../http/cors.js";
 import { environmentOf } from "../http/environment-of.js";
 import { evaluationEtag, matchesIfNoneMatch } from "../http/etag.js";
-import { Problem, problems } from "../http/problem.js";
+import { problems } from "../http/problem.js";
 import { router } from "../routes/router.js";
 import { errorResponses } from "../schemas/common.js";
 import { flagNotFound, ofrepAnswer } from "./ofrep-result.js";
@@ -117,15 +117,7 @@ const bulkRoute = createRoute({
 /** The OpenFeature Remote Evaluation Protocol, so any OpenFeature SDK can use Rollguard. */
 export function ofrepRoutes(deps: AppDeps) {
   const app = router();
-  app.use(
-    "/ofrep/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new Problem(413, "body-too-large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  app.use("/ofrep/*", limitBody(MAX_BODY_BYTES));
   app.use("/ofrep/*", cors(deps));
   app.use("/ofrep/*", requireToken(deps.tokens, ["client", "server"]));
   app.use("/ofrep/*", requireAllowedOrigin(deps));
