@@ -4,8 +4,8 @@ import { problems } from "../http/problem.js";
 import type { CreateFlagInput, FlagStateOut, FlagStatePatchInput, UpdateFlagInput } from "../schemas/flag.js";
 import { type ChangeDeps, type ChangeWork, commitChange } from "./change-path.js";
 import type { Db } from "./database.js";
-import { findFlag, findState, type FlagStateRow, statesOf, toFlagOut, toStateOut } from "./flag-rows.js";
 import { checkRuleVariants, checkWeights, defaultWeights, resolveVariants } from "./flag-defaults.js";
+import { type FlagStateRow, findFlag, findState, statesOf, toFlagOut, toStateOut } from "./flag-rows.js";
 import { environments, flagStates, flags } from "./schema.js";
 
 export interface Actor {
@@ -32,7 +32,9 @@ export function createFlag(deps: ChangeDeps, input: CreateFlagInput, { actor }: 
       .returning()
       .get();
     const envs = tx.select({ key: environments.key }).from(environments).all();
-    const states = envs.map((env) => insertInitialState(tx, flag.key, env.key, defaultWeights(variants, offVariant), now));
+    const states = envs.map((env) =>
+      insertInitialState(tx, flag.key, env.key, defaultWeights(variants, offVariant), now),
+    );
     const out = toFlagOut(flag, states);
     return {
       result: out,
@@ -91,7 +93,12 @@ export function updateFlag(deps: ChangeDeps, key: string, input: UpdateFlagInput
 export function archiveFlag(deps: ChangeDeps, key: string, { actor }: Actor) {
   return commitChange(deps, (tx, now) => {
     const before = liveFlag(tx, key);
-    const after = tx.update(flags).set({ archivedAt: now, updatedAt: now }).where(eq(flags.key, key)).returning().get();
+    const after = tx
+      .update(flags)
+      .set({ archivedAt: now, updatedAt: now })
+      .where(eq(flags.key, key))
+      .returning()
+      .get();
     const states = statesOf(tx, key);
     return {
       result: toFlagOut(after, states),
