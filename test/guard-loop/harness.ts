@@ -4,6 +4,7 @@ import { features } from "../../server/features.js";
 import type { GuardLoopOptions } from "../../server/guard-loop/options.js";
 import { tickGuards } from "../../server/guard-loop/tick.js";
 import { type WebhookOptions, webhookDispatcherOf } from "../../server/webhooks/dispatcher.js";
+import { jsonRequest, readAnswer } from "../helpers/http.js";
 import { type ArmInput, postMetrics, report } from "../helpers/metrics.js";
 import { ADMIN } from "../helpers/server.js";
 
@@ -31,23 +32,7 @@ export function guardHarness(opts: { loop?: GuardLoopOptions; webhooks?: Webhook
   webhooks.configure({ baseDelayMs: 5, timeoutMs: 1000, ...opts.webhooks });
 
   async function call(method: string, path: string, body?: unknown, token: string | null = ADMIN) {
-    const res = await app.request(path, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON
-    }
-    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
-    return { status: res.status, body: parsed as any, headers: res.headers };
+    return readAnswer(await app.request(path, jsonRequest(method, token, body)));
   }
 
   let serverToken = "";

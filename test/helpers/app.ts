@@ -1,5 +1,6 @@
 import { createApp } from "../../server/app.js";
 import { createDeps } from "../../server/create-deps.js";
+import { jsonRequest, readAnswer } from "./http.js";
 import { ADMIN } from "./server.js";
 
 /** The app over an in-memory store, driven through `app.request` with no port. */
@@ -13,24 +14,7 @@ export function testApp() {
     opts: { token?: string | null; headers?: Record<string, string> } = {},
   ) {
     const token = opts.token === undefined ? ADMIN : opts.token;
-    const res = await app.request(path, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        ...opts.headers,
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON
-    }
-    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
-    return { status: res.status, body: parsed as any, headers: res.headers };
+    return readAnswer(await app.request(path, jsonRequest(method, token, body, opts.headers)));
   }
   return { app, deps, call, close: () => deps.database.close() };
 }

@@ -5,6 +5,7 @@ import {
   type MetricsCount,
   type MetricsReport,
 } from "../../sdk/core/metrics-report.js";
+import { jsonRequest, readAnswer } from "./http.js";
 
 /** One arm's counts, as a test states them. */
 export interface ArmInput {
@@ -66,24 +67,8 @@ export async function postMetrics(
   opts: { client?: boolean; headers?: Record<string, string> } = {},
 ) {
   const path = opts.client ? METRICS_CLIENT_PATH : METRICS_SDK_PATH;
-  const init: RequestInit = {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...opts.headers,
-    },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  };
-  const res =
-    typeof target === "string" ? await fetch(target + path, init) : await target.request(path, init);
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON
-  }
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
-  return { status: res.status, body: parsed as any, headers: res.headers };
+  const init = jsonRequest("POST", token, body, opts.headers);
+  return readAnswer(
+    typeof target === "string" ? await fetch(target + path, init) : await target.request(path, init),
+  );
 }

@@ -4,6 +4,7 @@ import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer, type RunningServer, type ServerOptions } from "../../server/index.js";
+import { jsonRequest, readAnswer } from "./http.js";
 
 export const ADMIN = "test-admin-secret";
 
@@ -91,24 +92,6 @@ export async function spawnServer(opts: { database: string; port?: number; env?:
 
 /** A small REST client for tests: JSON in, `{ status, body, headers }` out. */
 export function api(base: string, token = ADMIN) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // keep text
-    }
-    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
-    return { status: res.status, body: parsed as any, headers: res.headers };
-  };
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    readAnswer(await fetch(base + path, jsonRequest(method, token, body, headers)));
 }
