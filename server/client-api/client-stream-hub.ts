@@ -128,7 +128,7 @@ export class ClientStreamHub {
   }
 
   #beat(): void {
-    if (this.#byEnv.size === 0) return;
+    if (this.connections === 0) return;
     let revoked = new Set<string>();
     try {
       revoked = new Set(
