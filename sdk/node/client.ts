@@ -1,9 +1,11 @@
 import { type EvaluationContext, type EvaluationResult, FlagStore, type JsonValue } from "../core/index.js";
+import { CUSTOM_METRIC_NAME } from "../core/metrics-report.js";
 import { BackupWriter, readBackup } from "./backup-file.js";
 import type { ClientEvents, ClientStatus, FlagSource } from "./client-events.js";
 import { Emitter } from "./emitter.js";
 import { type EvaluationHook, Evaluator } from "./evaluator.js";
 import { FlagSync } from "./flag-sync.js";
+import { MetricsReporter, type MetricsStats } from "./metrics-reporter.js";
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { RollguardError } from "./rollguard-error.js";
 import { StatusTracker } from "./status-tracker.js";
@@ -22,7 +24,9 @@ export class RollguardClient {
   readonly #status: StatusTracker;
   readonly #sync: FlagSync;
   readonly #backup: BackupWriter | undefined;
+  readonly #metrics: MetricsReporter | undefined;
   #source: FlagSource = "none";
+  #closing: Promise<void> | undefined;
 
   /** Use `createClient(options)`. */
   constructor(options: ClientOptions) {
@@ -34,6 +38,17 @@ export class RollguardClient {
     this.#status = new StatusTracker(this.#events, o.timers, () => this.#store.revision);
     this.#backup = o.backupPath
       ? new BackupWriter(o.backupPath, o.backupThrottleMs, o.timers, (e) => this.#report(e))
+      : undefined;
+    this.#metrics = o.metrics
+      ? new MetricsReporter({
+          url: o.url,
+          token: o.token,
+          fetch: o.fetch,
+          timers: o.timers,
+          intervalMs: o.metricsIntervalMs,
+          requestTimeoutMs: o.requestTimeoutMs,
+          report: (e) => this.#report(e),
+        })
       : undefined;
     this.#loadFallback();
     this.#sync = new FlagSync(o, {
@@ -191,9 +206,157 @@ export class RollguardClient {
     return this.evaluator.addHook(hook);
   }
 
-  /** Stops streaming and polling, writes a pending backup, and ends the client. Evaluations keep working. */
-  async close(): Promise<void> {
+  /**
+   * Records the outcome of one unit of work (a request, a job) under the arm `flagKey` gives this
+   * context: `ok: false` counts a failure, `durationMs` goes to the latency histogram. The arm is
+   * found by evaluating the flag locally (hooks do not run: it is not an evaluation of yours).
+   * Only the default rollout's decisions are experiments: when a targeting rule decided, the flag
+   * is off or unknown, or no flags are loaded yet, nothing is recorded. Counts are sent every
+   * `metricsIntervalMs` (and on `close()`) for the guard to compare treatment with control. Cheap
+   * enough for the hot path (counters in memory, see bench/eval.ts) and never throws.
+   *
+   * @example
+   * const started = performance.now();
+   * try {
+   *   await (flags.isEnabled("new-checkout", user) ? newCheckout(req) : oldCheckout(req));
+   *   flags.observe("new-checkout", user, { ok: true, durationMs: performance.now() - started });
+   * } catch (error) {
+   *   flags.observe("new-checkout", user, { ok: false, durationMs: performance.now() - started });
+   *   throw error;
+   * }
+   */
+  observe(
+    flagKey: string,
+    context: EvaluationContext | undefined,
+    outcome: { ok: boolean; durationMs?: number },
+  ): void {
+    if (!this.#metrics) return;
+    try {
+      const arm = this.evaluator.arm(flagKey, context);
+      if (arm !== undefined) this.#metrics.observe(flagKey, arm, Boolean(outcome.ok), outcome.durationMs);
+    } catch (error) {
+      this.#report(RollguardError.from(error, "INTERNAL", "observe"));
+    }
+  }
+
+  /**
+   * Runs `fn` as one unit of work of `flagKey` for this context and records its outcome like
+   * `observe`: a failure when it throws or its promise rejects, and its duration. Returns what `fn`
+   * returns (the same promise settles the same way) and rethrows what it throws: the error is the
+   * application's, never swallowed. The SDK's own failures never reach the caller.
+   *
+   * @example
+   * app.post("/checkout", (req, res) =>
+   *   flags.wrap("new-checkout", { userId: req.user.id }, () =>
+   *     flags.isEnabled("new-checkout", { userId: req.user.id }) ? newCheckout(req, res) : oldCheckout(req, res),
+   *   ),
+   * );
+   */
+  wrap<T>(flagKey: string, context: EvaluationContext | undefined, fn: () => T): T {
+    if (typeof fn !== "function") {
+      this.#report(new RollguardError("INTERNAL", "wrap: the last argument must be a function"));
+      return undefined as T;
+    }
+    const metrics = this.#metrics;
+    let arm: ReturnType<Evaluator["arm"]>;
+    let started = 0;
+    try {
+      arm = metrics && this.evaluator.arm(flagKey, context);
+      if (arm !== undefined) started = this.#options.timers.now();
+    } catch (error) {
+      this.#report(RollguardError.from(error, "INTERNAL", "wrap"));
+    }
+    if (arm === undefined || !metrics) return fn();
+    const done = (ok: boolean) => {
+      try {
+        metrics.observe(flagKey, arm, ok, this.#options.timers.now() - started);
+      } catch (error) {
+        this.#report(RollguardError.from(error, "INTERNAL", "wrap"));
+      }
+    };
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      done(false);
+      throw error;
+    }
+    try {
+      if (isThenable(result))
+        return result.then(
+          (value) => {
+            done(true);
+            return value;
+          },
+          (error) => {
+            done(false);
+            throw error;
+          },
+        ) as T;
+    } catch (error) {
+      // A hostile `then`: hand the value back untouched, as if it were not a promise.
+      this.#report(RollguardError.from(error, "INTERNAL", "wrap"));
+    }
+    done(true);
+    return result;
+  }
+
+  /**
+   * Adds one observation to custom metric `metricName` under this context's arm: the metric's
+   * `count` grows by 1 and its `sum` by `value`. A guard rule on a custom metric
+   * (`{ metric: "custom", customMetric: "payment_failed" }`) reads it as `sum` bad events among
+   * `count` opportunities, higher is worse: track every opportunity, with 1 when it went bad and 0
+   * when it did not, e.g. once per checkout with whether the payment failed. (Values other than
+   * 0 and 1 are sent as they are, but only counts of bad events make sense to a guard.) Names are
+   * 1–64 letters, digits or `_ . : -`, at most 20 per flag and arm; other names, and values that
+   * are not finite numbers, record nothing and emit `error`. Same arms as `observe`; never throws.
+   *
+   * @example
+   * flags.track("new-checkout", { userId }, "payment_failed", paid ? 0 : 1);
+   */
+  track(flagKey: string, context: EvaluationContext | undefined, metricName: string, value: number): void {
+    if (!this.#metrics) return;
+    try {
+      if (
+        !(typeof metricName === "string" && CUSTOM_METRIC_NAME.test(metricName) && Number.isFinite(value))
+      ) {
+        this.#report(
+          new RollguardError(
+            "INTERNAL",
+            "track: the name must match /^[A-Za-z0-9_.:-]{1,64}$/ and the value be a finite number",
+          ),
+        );
+        return;
+      }
+      const arm = this.evaluator.arm(flagKey, context);
+      if (arm !== undefined) this.#metrics.track(flagKey, arm, metricName, value);
+    } catch (error) {
+      this.#report(RollguardError.from(error, "INTERNAL", "track"));
+    }
+  }
+
+  /**
+   * How outcome reporting is doing: outcomes `sent`, `dropped` (over the bound of 1,000 flag × arm
+   * entries per interval, in a report that failed twice or was refused, or for flags the server
+   * does not know), `pending`, and the reports sent and failed. All zeros with `metrics: false`.
+   */
+  metricsStats(): MetricsStats {
+    return this.#metrics?.snapshot() ?? { sent: 0, dropped: 0, pending: 0, reports: 0, failures: 0 };
+  }
+
+  /**
+   * Sends the outcomes counted so far (a report that fails gets its one retry at once), then stops
+   * streaming and polling, writes a pending backup, and ends the client. Evaluations keep working.
+   * Resolves when that is done; never rejects. Calling it again returns the same promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     if (this.#status.status === "closed") return;
+    await this.#metrics?.close();
     this.#sync.stop();
     this.#status.closed();
     await this.#backup?.flush();
@@ -227,4 +390,12 @@ export class RollguardClient {
   #report(error: RollguardError): void {
     if (this.#status.status !== "closed") this.#events.emit("error", { error });
   }
+}
+
+function isThenable<T>(value: T): value is T & PromiseLike<Awaited<T>> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }

@@ -1,4 +1,11 @@
-import type { EvaluationContext, EvaluationResult, FlagStore, JsonValue } from "../core/index.js";
+import {
+  type Arm,
+  type EvaluationContext,
+  type EvaluationResult,
+  evaluateFlag,
+  type FlagStore,
+  type JsonValue,
+} from "../core/index.js";
 
 /**
  * Called after every evaluation with the flag key, the result (its `arm` says which side of a
@@ -56,6 +63,16 @@ export class Evaluator {
     }
     if (this.hooks.length > 0) this.#runHooks(key, result, context);
     return result;
+  }
+
+  /**
+   * The arm the default rollout puts this context in, or `undefined` when no rollout decided (a
+   * rule matched, the flag is off, unknown, broken, or no flags are loaded). The same evaluation
+   * as `evaluate`, but not one the application made: hooks do not run, so nothing counts twice.
+   */
+  arm(key: string, context: unknown): Arm | undefined {
+    const flag = this.isLoaded ? this.store.get(key) : undefined;
+    return flag === undefined ? undefined : evaluateFlag(flag, context as EvaluationContext).arm;
   }
 
   all(context: unknown): Record<string, EvaluationResult> {

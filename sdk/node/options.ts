@@ -1,5 +1,6 @@
 import { EventSource } from "eventsource";
 import type { FlagConfig, FlagSet } from "../core/index.js";
+import { METRICS_FLUSH_INTERVAL_MS } from "../core/metrics-report.js";
 import type { EventSourceConstructor } from "./event-source-like.js";
 import { systemTimers, type Timers } from "./timers.js";
 
@@ -32,6 +33,13 @@ export interface ClientOptions {
   backupPath?: string;
   /** Minimum milliseconds between backup writes; default 1 000. */
   backupThrottleMs?: number;
+  /**
+   * Report outcomes (`observe`, `wrap`, `track`) to the server for the guard (default true). With
+   * false those methods record nothing (`wrap` still runs its function) and nothing is sent.
+   */
+  metrics?: boolean;
+  /** How often counted outcomes are sent, one POST each time (nothing when none); default 10 000. */
+  metricsIntervalMs?: number;
   /** Flags to serve when neither the server nor a backup file has any (e.g. in tests). */
   bootstrap?: FlagSet | FlagConfig[];
   /** Injected for tests or proxies; defaults to the global fetch. */
@@ -79,6 +87,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     readyTimeoutMs: positive(options.readyTimeoutMs, 5_000, 0),
     backupPath: options.backupPath,
     backupThrottleMs: positive(options.backupThrottleMs, 1_000, 0),
+    metrics: options.metrics !== false,
+    metricsIntervalMs: positive(options.metricsIntervalMs, METRICS_FLUSH_INTERVAL_MS, 10),
     bootstrap,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     EventSource: options.EventSource ?? (EventSource as unknown as EventSourceConstructor),
