@@ -8,9 +8,13 @@ export interface Fragment {
   readonly hashB: number;
 }
 
-// Per compiled flag: reason → variant key → fragment. Two lookups with strings that already exist
-// (reason literals, the compiled variants' keys), rather than one with a key built per call.
-const cache = new WeakMap<CompiledFlag, Map<string, Map<string, Fragment>>>();
+// Per arm, per compiled flag: reason → variant key → fragment. Two lookups with strings that
+// already exist (reason literals, the compiled variants' keys), rather than one with a key built
+// per call; the arm picks one of three caches, so it costs no lookup at all.
+type Cache = WeakMap<CompiledFlag, Map<string, Map<string, Fragment>>>;
+const treatmentCache: Cache = new WeakMap();
+const controlCache: Cache = new WeakMap();
+const noArmCache: Cache = new WeakMap();
 
 function fragment(key: string, result: string): Fragment {
   const text = `${JSON.stringify(key)}:${result}`;
@@ -24,9 +28,11 @@ export function removedFragment(key: string): Fragment {
 }
 
 /**
- * One result as browsers receive it: `"key":{"value":…,"variant":"…","reason":"…"}`, and
- * `errorCode` for errors. Nothing else: no rules, percentages, salts, nor error messages (they
- * name rule ids and attributes). A flag yields few distinct results (variant × reason), so each is
+ * One result as browsers receive it: `"key":{"value":…,"variant":"…","reason":"…"}`, `arm`
+ * (`treatment` or `control`) when the default rollout decided, so the browser SDK can report
+ * outcomes per arm, and `errorCode` for errors. The arm tells a user only which side they are on
+ * (which the value mostly says already), not the percentage nor who else is in. Nothing else: no
+ * rules, percentages, salts, nor error messages (they name rule ids and attributes). A flag yields few distinct results (variant × reason), so each is
  * serialised and hashed once per compiled flag and reused; a changed flag is a new compiled
  * object, so the cache never goes stale.
  */
@@ -36,6 +42,7 @@ export function clientFragment(flag: CompiledFlag, r: EvaluationResult): Fragmen
       flag.key,
       JSON.stringify({ value: r.value, variant: r.variant, reason: r.reason, errorCode: r.errorCode }),
     );
+  const cache = r.arm === "treatment" ? treatmentCache : r.arm === "control" ? controlCache : noArmCache;
   let byReason = cache.get(flag);
   if (byReason === undefined) {
     byReason = new Map();
@@ -49,7 +56,10 @@ export function clientFragment(flag: CompiledFlag, r: EvaluationResult): Fragmen
   const variant = r.variant ?? "";
   let hit = byVariant.get(variant);
   if (hit === undefined) {
-    hit = fragment(flag.key, JSON.stringify({ value: r.value, variant: r.variant, reason: r.reason }));
+    hit = fragment(
+      flag.key,
+      JSON.stringify({ value: r.value, variant: r.variant, reason: r.reason, arm: r.arm }),
+    );
     byVariant.set(variant, hit);
   }
   return hit;

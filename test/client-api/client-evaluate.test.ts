@@ -15,16 +15,24 @@ const evaluate = (context: unknown, headers: Record<string, string> = {}) =>
   client("POST", "/api/client/evaluate", { context }, headers);
 
 describe("POST /api/client/evaluate", () => {
-  it("answers value, variant and reason of the client-visible flags only", async () => {
+  it("answers value, variant, reason (and arm) of the client-visible flags only", async () => {
     const r = await evaluate({ userId: "user-1", country: "DE" });
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toMatch(/application\/json/);
     expect(Object.keys(r.body.flags).sort()).toEqual(["banner", "headline", "limit", "theme"]);
     expect(r.body.flags.headline).toEqual({ value: "WELCOME!", variant: "bold", reason: "TARGETING_MATCH" });
-    expect(r.body.flags.limit).toEqual({ value: 100, variant: "high", reason: "DEFAULT" });
-    expect(r.body.flags.theme).toEqual({ value: { bg: "white" }, variant: "light", reason: "DEFAULT" });
+    // The arm, when the default rollout decided: which side this user is on, for outcome reports.
+    expect(r.body.flags.limit).toEqual({ value: 100, variant: "high", reason: "DEFAULT", arm: "treatment" });
+    expect(r.body.flags.theme).toEqual({
+      value: { bg: "white" },
+      variant: "light",
+      reason: "DEFAULT",
+      arm: "control",
+    });
     for (const result of Object.values(r.body.flags))
-      expect(Object.keys(result as object).sort()).toEqual(["reason", "value", "variant"]);
+      expect(["arm", "reason", "value", "variant"]).toEqual(
+        expect.arrayContaining(Object.keys(result as object)),
+      );
   });
 
   it("agrees with the server SDK's evaluation for the same context", async () => {
@@ -86,7 +94,12 @@ describe("POST /api/client/evaluate", () => {
   it("accepts a missing context and serves users without stickiness the off variant", async () => {
     const r = await client("POST", "/api/client/evaluate", {});
     expect(r.status).toBe(200);
-    expect(r.body.flags.headline).toEqual({ value: "Welcome", variant: "control", reason: "DEFAULT" });
+    expect(r.body.flags.headline).toEqual({
+      value: "Welcome",
+      variant: "control",
+      reason: "DEFAULT",
+      arm: "control",
+    });
   });
 
   it("refuses bad input and bad tokens with problem+json", async () => {

@@ -32,7 +32,7 @@ describe("GET /api/client/stream", () => {
     const patch = await de.next();
     expect(patch?.event).toBe("patch");
     expect(JSON.parse(patch!.data)).toEqual({
-      flags: { banner: { value: true, variant: "true", reason: "DEFAULT" } },
+      flags: { banner: { value: true, variant: "true", reason: "DEFAULT", arm: "treatment" } },
     });
     expect(Number(patch?.id)).toBeGreaterThan(Number(put?.id));
     expect((await us.next())?.data).toBe(patch?.data);
@@ -43,7 +43,7 @@ describe("GET /api/client/stream", () => {
     expect(JSON.parse(usPatch!.data).flags.headline.variant).toBeDefined();
     await fx.must("PATCH", "/api/flags/banner/environments/production", { percentage: 0 });
     expect(JSON.parse((await de.next())!.data).flags).toEqual({
-      banner: { value: false, variant: "false", reason: "DEFAULT" },
+      banner: { value: false, variant: "false", reason: "DEFAULT", arm: "control" },
     });
     de.close();
     us.close();
@@ -57,7 +57,7 @@ describe("GET /api/client/stream", () => {
     await fx.must("PATCH", "/api/flags/internal", { description: "still hidden" });
     await fx.must("PATCH", "/api/flags/theme", { clientVisible: true });
     expect(JSON.parse((await s.next())!.data)).toEqual({
-      flags: { theme: { value: { bg: "white" }, variant: "light", reason: "DEFAULT" } },
+      flags: { theme: { value: { bg: "white" }, variant: "light", reason: "DEFAULT", arm: "control" } },
     });
     s.close();
   });
