@@ -1,5 +1,6 @@
 import { backoffDelay } from "./backoff.js";
 import { base64url, shortHash, stableJson } from "./context-key.js";
+import { browserMetrics } from "./metrics.js";
 import type {
   ClientEvents,
   ClientOptions,
@@ -40,6 +41,14 @@ export function createClient(options: ClientOptions): RollguardClient {
   const minMs = options.backoff?.minMs ?? 1000;
   const maxMs = options.backoff?.maxMs ?? 60_000;
   const extensions = options.extensions ?? [];
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const metrics =
+    options.metrics === false
+      ? undefined
+      : browserMetrics(
+          (path, body) => doFetch(base + path, { method: "POST", keepalive: true, headers, body }),
+          options.metricsIntervalMs ?? 10_000,
+        );
   const listeners: Record<keyof ClientEvents, Set<Listener>> = {
     ready: new Set(),
     change: new Set(),
@@ -237,6 +246,11 @@ export function createClient(options: ClientOptions): RollguardClient {
   }
 
   function flush() {
+    try {
+      metrics?.flush();
+    } catch {
+      // outcomes are best effort
+    }
     for (const extension of extensions)
       try {
         extension.flush?.();
@@ -278,9 +292,24 @@ export function createClient(options: ClientOptions): RollguardClient {
       listeners[event]?.add(listener);
       return () => listeners[event]?.delete(listener);
     },
+    observe(key, outcome) {
+      try {
+        metrics?.observe(key, flags.get(key)?.arm, !!outcome.ok, outcome.durationMs);
+      } catch {
+        // never reaches the page
+      }
+    },
+    track(key, name, value) {
+      try {
+        metrics?.track(key, flags.get(key)?.arm, name, value);
+      } catch {
+        // never reaches the page
+      }
+    },
     close() {
       stop();
       flush();
+      metrics?.close();
       if (typeof document !== "undefined") {
         document.removeEventListener("visibilitychange", onHidden);
         removeEventListener("pagehide", flush);
@@ -291,17 +320,14 @@ export function createClient(options: ClientOptions): RollguardClient {
 
   try {
     useContext(context);
-    if (extensions.length > 0 && typeof document !== "undefined") {
+    if ((extensions.length > 0 || metrics) && typeof document !== "undefined") {
       document.addEventListener("visibilitychange", onHidden);
       addEventListener("pagehide", flush);
     }
     const send = (path: string, body: unknown) =>
-      doFetch(base + path, {
-        method: "POST",
-        keepalive: true,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      }).catch(() => {});
+      doFetch(base + path, { method: "POST", keepalive: true, headers, body: JSON.stringify(body) }).catch(
+        () => {},
+      );
     for (const extension of extensions) extension.setup?.({ client, send });
     connect(generation);
   } catch (error) {

@@ -1,6 +1,6 @@
-import type { ErrorCode, EvaluationContext, JsonValue, Reason } from "../core/types.js";
+import type { Arm, ErrorCode, EvaluationContext, JsonValue, Reason } from "../core/types.js";
 
-export type { ErrorCode, EvaluationContext, JsonValue, Reason };
+export type { Arm, ErrorCode, EvaluationContext, JsonValue, Reason };
 
 /** One flag's value for the client's context, as the server evaluated it. */
 export interface FlagResult {
@@ -8,6 +8,8 @@ export interface FlagResult {
   variant?: string;
   reason: Reason;
   errorCode?: ErrorCode;
+  /** Which side of the default rollout this user is on; absent when a rule, the kill switch or an error decided. */
+  arm?: Arm;
 }
 
 /** What `evaluate` returns: the result, or the default with an error code, and whether it may be old. */
@@ -16,6 +18,7 @@ export interface Evaluation<T = JsonValue> {
   variant?: string;
   reason: Reason;
   errorCode?: ErrorCode;
+  arm?: Arm;
   /** True while the values come from storage or the live stream is down. */
   stale: boolean;
 }
@@ -64,6 +67,10 @@ export interface ClientOptions {
   /** Reconnect backoff: the first delay and the ceiling, in ms (default 1,000 and 60,000), with jitter. */
   backoff?: { minMs?: number; maxMs?: number };
   extensions?: Extension[];
+  /** Report outcomes (`observe`, `track`) for the guard; default true. */
+  metrics?: boolean;
+  /** How often outcomes are sent (also when the page is hidden); default 10,000 ms. */
+  metricsIntervalMs?: number;
 }
 
 export interface RollguardClient {
@@ -79,5 +86,20 @@ export interface RollguardClient {
   /** Switches to another context (a login, say) and re-evaluates; resolves like `ready`. */
   setContext(context: EvaluationContext): Promise<void>;
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
+  /**
+   * Records the outcome of one unit of work (a click's request, a render) under the arm the flag
+   * gives this user: `ok: false` counts a failure, `durationMs` goes to the latency histogram.
+   * Only the default rollout's decisions are experiments: when a rule decided, the flag is off
+   * or unknown, nothing is recorded. Sent with `POST /api/client/metrics` every
+   * `metricsIntervalMs`, when the page is hidden, and on `close()`. Never throws.
+   */
+  observe(flagKey: string, outcome: { ok: boolean; durationMs?: number }): void;
+  /**
+   * One observation of custom metric `name` under this user's arm: its `count` grows by 1 and its
+   * `sum` by `value`. A guard rule on the metric reads `sum` bad events among `count`
+   * opportunities: track each opportunity with 1 when it went bad, 0 when not. Never throws.
+   */
+  track(flagKey: string, name: string, value: number): void;
+  /** Sends the outcomes counted so far, stops, and closes the live connection. */
   close(): void;
 }
