@@ -1,4 +1,10 @@
-import { type EvaluationContext, type EvaluationResult, FlagStore, type JsonValue } from "../core/index.js";
+import {
+  type Arm,
+  type EvaluationContext,
+  type EvaluationResult,
+  FlagStore,
+  type JsonValue,
+} from "../core/index.js";
 import { CUSTOM_METRIC_NAME } from "../core/metrics-report.js";
 import { BackupWriter, readBackup } from "./backup-file.js";
 import type { ClientEvents, ClientStatus, FlagSource } from "./client-events.js";
@@ -9,6 +15,7 @@ import { MetricsReporter, type MetricsStats } from "./metrics-reporter.js";
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { RollguardError } from "./rollguard-error.js";
 import { StatusTracker } from "./status-tracker.js";
+import type { Timers } from "./timers.js";
 
 /**
  * A Rollguard client for Node services: it downloads the environment's flags once, keeps them
@@ -24,7 +31,9 @@ export class RollguardClient {
   readonly #status: StatusTracker;
   readonly #sync: FlagSync;
   readonly #backup: BackupWriter | undefined;
-  readonly #metrics: MetricsReporter | undefined;
+  // Plain (not #private) fields on the outcome path, like `evaluator`: no brand check per call.
+  private readonly metrics: MetricsReporter | undefined;
+  private readonly timers: Timers;
   #source: FlagSource = "none";
   #closing: Promise<void> | undefined;
 
@@ -39,7 +48,8 @@ export class RollguardClient {
     this.#backup = o.backupPath
       ? new BackupWriter(o.backupPath, o.backupThrottleMs, o.timers, (e) => this.#report(e))
       : undefined;
-    this.#metrics = o.metrics
+    this.timers = o.timers;
+    this.metrics = o.metrics
       ? new MetricsReporter({
           url: o.url,
           token: o.token,
@@ -230,10 +240,10 @@ export class RollguardClient {
     context: EvaluationContext | undefined,
     outcome: { ok: boolean; durationMs?: number },
   ): void {
-    if (!this.#metrics) return;
+    if (!this.metrics) return;
     try {
       const arm = this.evaluator.arm(flagKey, context);
-      if (arm !== undefined) this.#metrics.observe(flagKey, arm, Boolean(outcome.ok), outcome.durationMs);
+      if (arm !== undefined) this.metrics.observe(flagKey, arm, Boolean(outcome.ok), outcome.durationMs);
     } catch (error) {
       this.#report(RollguardError.from(error, "INTERNAL", "observe"));
     }
@@ -257,48 +267,50 @@ export class RollguardClient {
       this.#report(new RollguardError("INTERNAL", "wrap: the last argument must be a function"));
       return undefined as T;
     }
-    const metrics = this.#metrics;
-    let arm: ReturnType<Evaluator["arm"]>;
-    let started = 0;
-    try {
-      arm = metrics && this.evaluator.arm(flagKey, context);
-      if (arm !== undefined) started = this.#options.timers.now();
-    } catch (error) {
-      this.#report(RollguardError.from(error, "INTERNAL", "wrap"));
-    }
-    if (arm === undefined || !metrics) return fn();
-    const done = (ok: boolean) => {
+    const metrics = this.metrics;
+    let arm: Arm | undefined;
+    if (metrics !== undefined)
       try {
-        metrics.observe(flagKey, arm, ok, this.#options.timers.now() - started);
+        arm = this.evaluator.arm(flagKey, context);
       } catch (error) {
         this.#report(RollguardError.from(error, "INTERNAL", "wrap"));
       }
-    };
+    if (arm === undefined) return fn();
+    const started = this.timers.now();
     let result: T;
     try {
       result = fn();
     } catch (error) {
-      done(false);
+      this.#wrapped(flagKey, arm, false, started);
       throw error;
     }
+    if (typeof result === "object" || typeof result === "function")
+      try {
+        if (isThenable(result))
+          return result.then(
+            (value) => {
+              this.#wrapped(flagKey, arm, true, started);
+              return value;
+            },
+            (error) => {
+              this.#wrapped(flagKey, arm, false, started);
+              throw error;
+            },
+          ) as T;
+      } catch (error) {
+        // A hostile `then`: hand the value back untouched, as if it were not a promise.
+        this.#report(RollguardError.from(error, "INTERNAL", "wrap"));
+      }
+    this.#wrapped(flagKey, arm, true, started);
+    return result;
+  }
+
+  #wrapped(flagKey: string, arm: Arm, ok: boolean, started: number): void {
     try {
-      if (isThenable(result))
-        return result.then(
-          (value) => {
-            done(true);
-            return value;
-          },
-          (error) => {
-            done(false);
-            throw error;
-          },
-        ) as T;
+      this.metrics?.observe(flagKey, arm, ok, this.timers.now() - started);
     } catch (error) {
-      // A hostile `then`: hand the value back untouched, as if it were not a promise.
       this.#report(RollguardError.from(error, "INTERNAL", "wrap"));
     }
-    done(true);
-    return result;
   }
 
   /**
@@ -315,7 +327,7 @@ export class RollguardClient {
    * flags.track("new-checkout", { userId }, "payment_failed", paid ? 0 : 1);
    */
   track(flagKey: string, context: EvaluationContext | undefined, metricName: string, value: number): void {
-    if (!this.#metrics) return;
+    if (!this.metrics) return;
     try {
       if (
         !(typeof metricName === "string" && CUSTOM_METRIC_NAME.test(metricName) && Number.isFinite(value))
@@ -329,7 +341,7 @@ export class RollguardClient {
         return;
       }
       const arm = this.evaluator.arm(flagKey, context);
-      if (arm !== undefined) this.#metrics.track(flagKey, arm, metricName, value);
+      if (arm !== undefined) this.metrics.track(flagKey, arm, metricName, value);
     } catch (error) {
       this.#report(RollguardError.from(error, "INTERNAL", "track"));
     }
@@ -341,7 +353,7 @@ export class RollguardClient {
    * does not know), `pending`, and the reports sent and failed. All zeros with `metrics: false`.
    */
   metricsStats(): MetricsStats {
-    return this.#metrics?.snapshot() ?? { sent: 0, dropped: 0, pending: 0, reports: 0, failures: 0 };
+    return this.metrics?.snapshot() ?? { sent: 0, dropped: 0, pending: 0, reports: 0, failures: 0 };
   }
 
   /**
@@ -356,7 +368,7 @@ export class RollguardClient {
 
   async #close(): Promise<void> {
     if (this.#status.status === "closed") return;
-    await this.#metrics?.close();
+    await this.metrics?.close();
     this.#sync.stop();
     this.#status.closed();
     await this.#backup?.flush();

@@ -153,17 +153,28 @@ export class MetricsReporter {
   /** One POST: sent, worth a retry, dropped for good, or the flags the server does not know. */
   private async post(report: MetricsReport): Promise<"sent" | "retry" | "dropped" | Set<string>> {
     let res: Response;
+    let timer: TimerHandle | undefined;
     try {
-      res = await this.o.fetch(this.o.url + METRICS_SDK_PATH, {
+      const request = this.o.fetch(this.o.url + METRICS_SDK_PATH, {
         method: "POST",
         headers: { authorization: `Bearer ${this.o.token}`, "content-type": "application/json" },
         body: JSON.stringify(report),
         signal: AbortSignal.timeout(this.o.requestTimeoutMs),
       });
+      // Also without a fetch that honours the signal, `close()` must not wait forever.
+      const late = new Promise<never>((_, reject) => {
+        timer = this.o.timers.setTimeout(
+          () => reject(new Error(`no answer within ${this.o.requestTimeoutMs} ms`)),
+          this.o.requestTimeoutMs,
+        );
+      });
+      res = await Promise.race([request, late]);
     } catch (error) {
       this.stats.failures++;
       this.o.report(RollguardError.from(error, "NETWORK", "metrics report failed"));
       return "retry";
+    } finally {
+      if (timer !== undefined) this.o.timers.clearTimeout(timer);
     }
     if (res.status === 202) {
       await res.body?.cancel().catch(() => {});

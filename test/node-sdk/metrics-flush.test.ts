@@ -128,6 +128,23 @@ describe("a failed report is retried once, then dropped and counted; never throw
     expect(c.metricsStats()).toMatchObject({ dropped: 51, failures: 4, pending: 0 });
   });
 
+  it("close() does not hang on a server that never answers (even with a fetch that ignores its signal)", async () => {
+    const c = client({
+      url: "http://127.0.0.1:9",
+      token: "t",
+      streaming: false,
+      pollIntervalMs: 3_600_000,
+      requestTimeoutMs: 100,
+      bootstrap: [booleanConfig({ key: "checkout", percentage: 100 })],
+      fetch: () => new Promise<Response>(() => {}),
+    });
+    c.observe("checkout", { userId: "u" }, { ok: true });
+    const started = performance.now();
+    await c.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(c.metricsStats()).toMatchObject({ dropped: 1, failures: 2, pending: 0 });
+  });
+
   it("a report that failed once is delivered by its retry, next to the new interval's", async () => {
     fx = await serverWithFlag();
     await fx.admin("PATCH", "/api/flags/checkout/environments/production", { percentage: 100 });
