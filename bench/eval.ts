@@ -4,6 +4,8 @@
  *   (b) sdk/core FlagStore.evaluate, three rules and three weighted variants
  *   (c) unleash-client isEnabled, the same 10% gradual rollout, bare and with one constraint
  *   (d) UTF-8 + murmur3: the `murmurhash` package (TextEncoder per call) vs our murmur3
+ *   (e) the Node SDK: isEnabled and getValue over (a) and (b)'s flags; observe and wrap (the arm by
+ *       a local evaluation, then counters in memory), which sit on the request path too
  * Every benchmark evaluates over 100,000 distinct users whose contexts are built beforehand.
  *
  *   npm run bench:eval                     (BENCH_RUNS / BENCH_ITERATIONS override 7 × 1,000,000)
@@ -202,7 +204,12 @@ async function nodeSdkBenchmarks(a: Measurement, b: Measurement): Promise<Measur
     token: "bench",
     streaming: false,
     bootstrap: [booleanFlag, targetedFlag],
-    fetch: () => new Promise<Response>(() => {}),
+    // Outcome reports are answered (close() sends one); the flag download never is.
+    metricsIntervalMs: 3_600_000,
+    fetch: (input) =>
+      String(input).endsWith("/api/sdk/metrics")
+        ? Promise.resolve(new Response('{"accepted":2}', { status: 202 }))
+        : new Promise<Response>(() => {}),
   });
   let sdkOn = 0;
   for (let u = 0; u < USERS; u++)
@@ -229,7 +236,27 @@ async function nodeSdkBenchmarks(a: Measurement, b: Measurement): Promise<Measur
   });
   if (e1.checksum !== a.checksum || e2.checksum !== b.checksum)
     throw new Error("sdk/node and sdk/core disagree");
+  const e3 = measure("(e) sdk/node observe, 10% rollout, ok + duration", (n) => {
+    for (let i = 0, u = 0; i < n; i++, u = u === USERS - 1 ? 0 : u + 1)
+      client.observe("new-checkout", plainContexts[u], { ok: (i & 63) !== 0, durationMs: i & 255 });
+    return n;
+  });
+  const work = () => 1;
+  const e4 = measure("(e) sdk/node wrap, 10% rollout, a synchronous fn", (n) => {
+    let sum = 0;
+    for (let i = 0, u = 0; i < n; i++, u = u === USERS - 1 ? 0 : u + 1)
+      sum += client.wrap("new-checkout", plainContexts[u], work);
+    return sum;
+  });
+  const stats = client.metricsStats();
   await client.close();
+  const sent = client.metricsStats();
+  if (stats.pending === 0 || sent.sent !== stats.pending || sent.dropped !== 0)
+    throw new Error(`observe/wrap did not count every outcome: ${JSON.stringify({ stats, sent })}`);
+  console.log(
+    `    observe over isEnabled: ${(e3.medianNs / e1.medianNs).toFixed(2)}×, wrap ${(e4.medianNs / e1.medianNs).toFixed(2)}× ` +
+      `(${sent.sent.toLocaleString("en")} outcomes counted, one report on close)`,
+  );
   const overhead = (x: Measurement, y: Measurement) => `${((x.medianNs / y.medianNs - 1) * 100).toFixed(1)}%`;
   console.log(
     `    sdk/node over core: isEnabled ${overhead(e1, a2)}, getValue ${overhead(e2, b2)}   goal ≤ 10%`,
