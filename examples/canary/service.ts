@@ -32,11 +32,11 @@ export function startService(opts: {
   const state = { newPathFailureRate: 0.005 };
   // When each instance last heard the flag change over its stream (epoch ms).
   const heardAt = clients.map(() => 0);
-  clients.forEach((flags, i) =>
+  clients.forEach((flags, i) => {
     flags.on("change", ({ keys }) => {
       if (keys.includes(FLAG)) heardAt[i] = Date.now();
-    }),
-  );
+    });
+  });
   let traffic: Traffic = { requests: 0, newPath: 0, newFailed: 0, oldFailed: 0 };
 
   function checkout(flags: RollguardClient, userId: string): void {
