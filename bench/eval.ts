@@ -10,10 +10,12 @@
  *
  *   npm run bench:eval                     (BENCH_RUNS / BENCH_ITERATIONS override 7 × 1,000,000)
  */
+
 import murmurhash from "murmurhash";
 import { type Context, InMemStorageProvider, Unleash } from "unleash-client";
 import { type FlagConfig, FlagStore, murmur3 } from "../sdk/core/index.js";
 import { createClient } from "../sdk/node/index.js";
+import { booleanConfig } from "../test/core/flag-fixtures.js";
 import { type Measurement, measure } from "./lib/measure.js";
 
 const USERS = 100_000;
@@ -48,22 +50,7 @@ const userIds = Array.from({ length: USERS }, (_, i) => `user-${i}`);
 // sdk/core
 // ---------------------------------------------------------------------------------------------
 
-const booleanFlag: FlagConfig = {
-  key: "new-checkout",
-  type: "boolean",
-  variants: [
-    { key: "true", value: true },
-    { key: "false", value: false },
-  ],
-  offVariant: "false",
-  enabled: true,
-  percentage: 10,
-  stickiness: "userId",
-  salt: "new-checkout",
-  rules: [],
-  weights: [{ variant: "true", weight: 100 }],
-  version: 1,
-};
+const booleanFlag: FlagConfig = booleanConfig({ percentage: 10 });
 
 const targetedFlag: FlagConfig = {
   key: "pricing-page",

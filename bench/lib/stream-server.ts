@@ -4,11 +4,13 @@
  * with --expose-gc). Memory is read here, in the server's own process, so the load generator's
  * sockets never count.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "../../server/index.js";
 import { streamHubOf } from "../../server/stream/stream-feature.js";
+import { booleanConfig } from "../../test/core/flag-fixtures.js";
 import { startFloorSse } from "./floor-sse.js";
 
 export type ServerMessage =
@@ -82,23 +84,7 @@ if (mode === "rollguard") {
 } else if (mode === "floor") {
   // The same payload Rollguard sends for that change: a boolean flag's full state.
   const flag = (round: number) =>
-    JSON.stringify({
-      key: "new-checkout",
-      type: "boolean",
-      variants: [
-        { key: "true", value: true },
-        { key: "false", value: false },
-      ],
-      offVariant: "false",
-      enabled: true,
-      percentage: round,
-      stickiness: "userId",
-      salt: "new-checkout",
-      rules: [],
-      weights: [{ variant: "true", weight: 100 }],
-      version: round + 1,
-      clientVisible: false,
-    });
+    JSON.stringify(booleanConfig({ percentage: round, version: round + 1, clientVisible: false }));
   const floor = await startFloorSse(flag);
   process.on("message", async (message: { type: string }) => {
     if (message.type === "memory") send(memory(floor.connections()));

@@ -3,6 +3,7 @@
  * each check is deterministic; the bounds are what a uniform hash passes with overwhelming
  * probability, so a failure means a real bias (or a broken implementation), not bad luck.
  */
+
 import { normalizedStrategyValue } from "unleash-client/lib/strategy/util.js";
 import { describe, expect, it } from "vitest";
 import {
@@ -13,6 +14,7 @@ import {
   rolloutBucket,
 } from "../../sdk/core/index.js";
 import { mulberry32 } from "../helpers/prng.js";
+import { booleanConfig } from "./flag-fixtures.js";
 
 const N = 100_000;
 
@@ -36,23 +38,7 @@ const randomIds = Array.from({ length: N }, () => {
 });
 
 function booleanFlag(overrides: Partial<FlagConfig>): CompiledFlag {
-  return compileFlag({
-    key: "stats-flag",
-    type: "boolean",
-    variants: [
-      { key: "true", value: true },
-      { key: "false", value: false },
-    ],
-    offVariant: "false",
-    enabled: true,
-    percentage: 50,
-    stickiness: "userId",
-    salt: "stats-flag",
-    rules: [],
-    weights: [{ variant: "true", weight: 100 }],
-    version: 1,
-    ...overrides,
-  });
+  return compileFlag(booleanConfig({ key: "stats-flag", salt: "stats-flag", percentage: 50, ...overrides }));
 }
 
 function multivariantFlag(percentage: number): CompiledFlag {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { FlagConfig, FlagSet } from "../../sdk/core/index.js";
+import { booleanConfig } from "../core/flag-fixtures.js";
 import { freePort } from "../helpers/server.js";
 import { eventually } from "../helpers/server-token.js";
 import { client, closeClients, next, serverWithFlag } from "./sdk-fixture.js";
@@ -12,22 +13,7 @@ afterEach(closeClients);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function booleanFlag(key: string, percentage: number): FlagConfig {
-  return {
-    key,
-    type: "boolean",
-    variants: [
-      { key: "true", value: true },
-      { key: "false", value: false },
-    ],
-    offVariant: "false",
-    enabled: true,
-    percentage,
-    stickiness: "userId",
-    salt: key,
-    rules: [],
-    weights: [{ variant: "true", weight: 100 }],
-    version: 1,
-  };
+  return booleanConfig({ key, salt: key, percentage });
 }
 
 describe("Node SDK start-up order: server, backup file, bootstrap", () => {
