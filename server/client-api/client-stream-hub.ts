@@ -1,10 +1,12 @@
 import type { ServerResponse } from "node:http";
 import { type CompiledFlag, type EvaluationContext, evaluateFlag } from "../../sdk/core/index.js";
+import { definedOnly } from "../defined-only.js";
 import type { AppDeps } from "../deps.js";
 import type { PublishedChange } from "../stream/change-bus.js";
 import { SseConnection } from "../stream/sse-connection.js";
-import { HEARTBEAT, retryHint, sseEvent } from "../stream/sse-event.js";
+import { retryHint, SSE_HEADERS, sseEvent } from "../stream/sse-event.js";
 import type { StreamOptions } from "../stream/stream-hub.js";
+import { StreamRegistry } from "../stream/stream-registry.js";
 import { clientAnswer } from "./client-answer.js";
 import { flagList } from "./flag-list.js";
 import { clientFragment, type Fragment, removedFragment } from "./result-json.js";
@@ -31,34 +33,26 @@ const DEFAULTS: Required<StreamOptions> = {
  * hub's own `SseConnection`.
  */
 export class ClientStreamHub {
-  readonly #byEnv = new Map<string, Set<ClientStream>>();
+  readonly #streams: StreamRegistry<ClientStream>;
   #options = DEFAULTS;
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly deps: AppDeps) {
+    this.#streams = new StreamRegistry(deps, (s) => s.connection, "client stream");
     deps.bus.subscribe((change) => this.#onChange(change));
   }
 
   get connections(): number {
-    let n = 0;
-    for (const set of this.#byEnv.values()) n += set.size;
-    return n;
+    return this.#streams.size;
   }
 
   start(options: StreamOptions = {}): () => void {
-    this.#options = { ...DEFAULTS };
-    for (const [k, v] of Object.entries(options))
-      if (v !== undefined) Object.assign(this.#options, { [k]: v });
-    clearInterval(this.#heartbeat);
-    this.#heartbeat = setInterval(() => this.#beat(), this.#options.heartbeatMs);
-    this.#heartbeat.unref();
+    this.#options = { ...DEFAULTS, ...definedOnly(options) };
+    this.#streams.startHeartbeat(this.#options.heartbeatMs);
     return () => this.stop();
   }
 
   stop(): void {
-    clearInterval(this.#heartbeat);
-    this.#heartbeat = undefined;
-    for (const set of this.#byEnv.values()) for (const s of set) s.connection.end();
+    this.#streams.stop();
   }
 
   /** Takes over `res` as the stream of `context`; false (and `res` untouched) for an unknown environment. */
@@ -71,22 +65,15 @@ export class ClientStreamHub {
   ): boolean {
     const store = this.deps.flags.get(environment);
     if (!store) return false;
-    res.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
-      ...headers,
-    });
-    const set = this.#byEnv.get(environment) ?? new Set();
-    this.#byEnv.set(environment, set);
+    res.writeHead(200, { ...SSE_HEADERS, ...headers });
     const stream: ClientStream = {
       context,
       sent: new Map(),
       connection: new SseConnection(environment, tokenId, res, this.#options.maxBacklogBytes, () =>
-        set.delete(stream),
+        this.#streams.remove(environment, stream),
       ),
     };
-    set.add(stream);
+    this.#streams.add(environment, stream);
     // Nothing below awaits, so no change can slip in between reading the flags and registering.
     const list = flagList(store, true);
     const answer = clientAnswer(list, context, "", (f, i) => stream.sent.set(list.flags[i]!.key, f.text));
@@ -96,7 +83,7 @@ export class ClientStreamHub {
   }
 
   #onChange(change: PublishedChange): void {
-    const set = this.#byEnv.get(change.environment);
+    const set = this.#streams.in(change.environment);
     if (!set || set.size === 0) return;
     const store = this.deps.flags.get(change.environment);
     const flag = store?.get(change.flagKey);
@@ -125,24 +112,5 @@ export class ClientStreamHub {
         stream.connection.drop();
       }
     }
-  }
-
-  #beat(): void {
-    if (this.connections === 0) return;
-    let revoked = new Set<string>();
-    try {
-      revoked = new Set(
-        this.deps.tokens
-          .list()
-          .filter((t) => t.revoked)
-          .map((t) => t.id),
-      );
-    } catch (error) {
-      this.deps.log("client stream heartbeat could not read tokens", error);
-    }
-    for (const set of this.#byEnv.values())
-      for (const stream of set)
-        if (revoked.has(stream.connection.tokenId)) stream.connection.end();
-        else stream.connection.write(HEARTBEAT);
   }
 }

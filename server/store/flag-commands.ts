@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import { definedOnly } from "../defined-only.js";
 import { problems } from "../http/problem.js";
 import type { CreateFlagInput, FlagStateOut, FlagStatePatchInput, UpdateFlagInput } from "../schemas/flag.js";
 import { type ChangeDeps, type ChangeWork, commitChange } from "./change-path.js";
@@ -190,8 +191,4 @@ function liveFlag(tx: ChangeDeps["db"], key: string) {
 
 function newRuleId(): string {
   return `rule-${randomBytes(4).toString("hex")}`;
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -19,3 +19,10 @@ export function retryHint(ms: number): Buffer {
 export function deleteData(flagKey: string): string {
   return JSON.stringify({ key: flagKey });
 }
+
+/** The response head of every SSE stream; `x-accel-buffering` keeps proxies from holding events. */
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+} as const;

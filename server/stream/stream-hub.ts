@@ -1,11 +1,13 @@
 import type { ServerResponse } from "node:http";
 import type { TokenStore } from "../auth/token-store.js";
+import { definedOnly } from "../defined-only.js";
 import type { Db } from "../store/database.js";
 import type { ChangeBus, PublishedChange } from "./change-bus.js";
 import { missedEvents } from "./change-log-reader.js";
 import { FlagSetSnapshots } from "./flag-set-snapshots.js";
 import { SseConnection } from "./sse-connection.js";
-import { deleteData, HEARTBEAT, retryHint, sseEvent } from "./sse-event.js";
+import { deleteData, retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
+import { StreamRegistry } from "./stream-registry.js";
 
 export interface StreamOptions {
   /** Milliseconds between heartbeat comments (and revoked-token checks); default 15 s. */
@@ -36,41 +38,36 @@ const DEFAULTS: Required<StreamOptions> = {
  */
 export class StreamHub {
   readonly snapshots: FlagSetSnapshots;
-  readonly #byEnv = new Map<string, Set<SseConnection>>();
-  #count = 0;
+  readonly #streams: StreamRegistry<SseConnection>;
   #options = DEFAULTS;
   #retry = retryHint(DEFAULTS.retryMs);
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly deps: StreamHubDeps) {
+    this.#streams = new StreamRegistry(deps, (c) => c, "stream");
     this.snapshots = new FlagSetSnapshots(deps.db, deps.bus);
     deps.bus.subscribe((change) => this.#broadcast(change));
   }
 
   /** Open SSE connections, over every environment. */
   get connections(): number {
-    return this.#count;
+    return this.#streams.size;
   }
 
   connectionsIn(environment: string): number {
-    return this.#byEnv.get(environment)?.size ?? 0;
+    return this.#streams.sizeIn(environment);
   }
 
   /** Applies options and starts the heartbeat; returns the stop function. */
   start(options: StreamOptions = {}): () => void {
     this.#options = { ...DEFAULTS, ...definedOnly(options) };
     this.#retry = retryHint(this.#options.retryMs);
-    clearInterval(this.#heartbeat);
-    this.#heartbeat = setInterval(() => this.#beat(), this.#options.heartbeatMs);
-    this.#heartbeat.unref();
+    this.#streams.startHeartbeat(this.#options.heartbeatMs);
     return () => this.stop();
   }
 
   /** Stops the heartbeat and ends every stream, so the HTTP server can close at once. */
   stop(): void {
-    clearInterval(this.#heartbeat);
-    this.#heartbeat = undefined;
-    for (const set of this.#byEnv.values()) for (const c of set) c.end();
+    this.#streams.stop();
   }
 
   /**
@@ -82,18 +79,11 @@ export class StreamHub {
    */
   attach(environment: string, tokenId: string, res: ServerResponse, lastEventId?: number): boolean {
     if (!this.snapshots.get(environment)) return false;
-    res.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
-    });
+    res.writeHead(200, SSE_HEADERS);
     const connection = new SseConnection(environment, tokenId, res, this.#options.maxBacklogBytes, (c) =>
-      this.#forget(c),
+      this.#streams.remove(c.environment, c),
     );
-    const set = this.#byEnv.get(environment) ?? new Set();
-    this.#byEnv.set(environment, set);
-    set.add(connection);
-    this.#count++;
+    this.#streams.add(environment, connection);
 
     const snapshot = this.snapshots.get(environment);
     if (!snapshot) {
@@ -108,13 +98,8 @@ export class StreamHub {
     return true;
   }
 
-  #forget(connection: SseConnection): void {
-    const set = this.#byEnv.get(connection.environment);
-    if (set?.delete(connection)) this.#count--;
-  }
-
   #broadcast(change: PublishedChange): void {
-    const set = this.#byEnv.get(change.environment);
+    const set = this.#streams.in(change.environment);
     if (!set || set.size === 0) return;
     const event =
       change.kind === "patch"
@@ -122,30 +107,4 @@ export class StreamHub {
         : sseEvent("delete", change.revision, deleteData(change.flagKey));
     for (const connection of set) connection.send(change.revision, event);
   }
-
-  #beat(): void {
-    if (this.#count === 0) return;
-    let revoked: Set<string>;
-    try {
-      revoked = new Set(
-        this.deps.tokens
-          .list()
-          .filter((t) => t.revoked)
-          .map((t) => t.id),
-      );
-    } catch (error) {
-      this.deps.log("stream heartbeat could not read tokens", error);
-      revoked = new Set();
-    }
-    for (const set of this.#byEnv.values())
-      for (const connection of set) {
-        // A revoked token's stream ends here; its reconnect then gets 401 and stops.
-        if (revoked.has(connection.tokenId)) connection.end();
-        else connection.write(HEARTBEAT);
-      }
-  }
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
