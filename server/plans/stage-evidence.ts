@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, sql } from "drizzle-orm";
 import type { StageProgressOut } from "../schemas/plan.js";
 import type { Db } from "../store/database.js";
-import { auditEvents, guardRuns, guards, metricBuckets } from "../store/schema.js";
+import { findGuard, latestRun } from "../store/guard-rows.js";
+import { auditEvents, metricBuckets } from "../store/schema.js";
 import { type PlanRow, stagesOf } from "./plan-rows.js";
 import { type GuardVerdict, waitingFor } from "./stage-decision.js";
 
@@ -29,24 +30,13 @@ export function treatmentExposures(db: Db, flagKey: string, environment: string,
  * guard was removed. A guard that is configured but has no current run has no data yet.
  */
 export function guardVerdict(db: Db, flagKey: string, environment: string, since: number): GuardVerdict {
-  const run = db
-    .select()
-    .from(guardRuns)
-    .where(and(eq(guardRuns.flagKey, flagKey), eq(guardRuns.environment, environment)))
-    .orderBy(desc(guardRuns.id))
-    .limit(1)
-    .get();
+  const run = latestRun(db, flagKey, environment);
   if (run?.state === "rolled_back") {
     if ((run.endedAt ?? run.lastTickAt ?? run.startedAt) >= since) return "rolled_back";
   } else if (run && run.endedAt === null) {
     return run.state;
   }
-  const configured = db
-    .select({ version: guards.version })
-    .from(guards)
-    .where(and(eq(guards.flagKey, flagKey), eq(guards.environment, environment)))
-    .get();
-  return configured ? "no_data" : "none";
+  return findGuard(db, flagKey, environment) ? "no_data" : "none";
 }
 
 /** The newest audit event of a flag in an environment: who changed it last. */
