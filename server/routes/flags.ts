@@ -7,7 +7,7 @@ import { problems } from "../http/problem.js";
 import { EnvironmentKey, errorResponses, FlagKey } from "../schemas/common.js";
 import { CreateFlagBody, Flag, FlagState, FlagStatePatch, UpdateFlagBody } from "../schemas/flag.js";
 import { archiveFlag, createFlag, patchFlagState, updateFlag } from "../store/flag-commands.js";
-import { findFlag, statesOf, toFlagOut } from "../store/flag-rows.js";
+import { findFlag, statesByFlag, statesOf, toFlagOut } from "../store/flag-rows.js";
 import { flags } from "../store/schema.js";
 import { body, json } from "./json-helpers.js";
 import { router } from "./router.js";
@@ -66,9 +66,13 @@ export function flagRoutes(deps: AppDeps) {
         .limit(q.limit + 1)
         .all();
       const page = rows.slice(0, q.limit).filter((r) => !q.tag || r.tags.includes(q.tag));
+      const states = statesByFlag(
+        deps.db,
+        page.map((f) => f.key),
+      );
       return c.json(
         {
-          flags: page.map((f) => toFlagOut(f, statesOf(deps.db, f.key))),
+          flags: page.map((f) => toFlagOut(f, states.get(f.key) ?? [])),
           next: rows.length > q.limit ? rows[q.limit - 1]!.key : null,
         },
         200,

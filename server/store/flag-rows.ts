@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { FlagConfig, FlagSet, JsonValue, Rule } from "../../sdk/core/types.js";
 import type { FlagOut, FlagStateOut } from "../schemas/flag.js";
 import type { Db } from "./database.js";
@@ -70,6 +70,15 @@ export function findState(db: Db, key: string, environment: string): FlagStateRo
 
 export function statesOf(db: Db, key: string): FlagStateRow[] {
   return db.select().from(flagStates).where(eq(flagStates.flagKey, key)).all();
+}
+
+/** The states of several flags in one query, grouped by flag key (a list page, not N queries). */
+export function statesByFlag(db: Db, keys: string[]): Map<string, FlagStateRow[]> {
+  const byFlag = new Map<string, FlagStateRow[]>(keys.map((k) => [k, []]));
+  if (keys.length === 0) return byFlag;
+  for (const row of db.select().from(flagStates).where(inArray(flagStates.flagKey, keys)).all())
+    byFlag.get(row.flagKey)?.push(row);
+  return byFlag;
 }
 
 export function findEnvironment(db: Db, key: string) {
