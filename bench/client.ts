@@ -7,9 +7,10 @@
  * `POST /api/client/evaluate` with a new userId in every request (no answer can be cached), in
  * alternating order. Prints req/s of each round, the medians and their ratio.
  *
+ * Where `taskset` exists, the server and the load generator each get a core of their own.
  * BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 5), BENCH_CONNECTIONS (50).
  */
-import { fork } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -144,6 +145,9 @@ async function main() {
   child.on("message", (m: Reply) => replies.shift()?.(m));
   const next = () => new Promise<Reply>((resolve) => replies.push(resolve));
   await next();
+  // On a 2-core machine the scheduler otherwise moves both processes about, and each round
+  // measures a different mix: the server gets core 0, the load generator core 1.
+  const pinned = pin(process.pid, 0) && child.pid !== undefined && pin(child.pid, 1);
   // Server CPU per request as well as req/s: on a shared 2-core machine the CPU cost is the
   // steadier figure when neighbours take cycles.
   const measure = async (target: Job["target"]) => {
@@ -156,7 +160,7 @@ async function main() {
   };
 
   console.log(
-    `bench:client — ${FLAGS} client-visible flags, ${connections} connections, ${seconds} s per run, ${rounds} rounds`,
+    `bench:client — ${FLAGS} client-visible flags, ${connections} connections, ${seconds} s per run, ${rounds} rounds${pinned ? ", server and load generator pinned to one core each" : ""}`,
   );
   await measure("evaluate"); // warm-up: JIT, token cache, fragment caches
   const health: number[] = [];
@@ -189,6 +193,16 @@ async function main() {
   );
   child.kill();
   await close();
+}
+
+/** Pins a process (all its threads) to one core with taskset; false when that is not possible. */
+function pin(pid: number, core: number): boolean {
+  try {
+    execFileSync("taskset", ["-a", "-p", "-c", String(core), String(pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 if (process.argv.includes("--load-generator")) await loadGenerator();

@@ -1,6 +1,12 @@
+import {
+  createServer as createHttpServer,
+  type ServerOptions as HttpServerOptions,
+  type RequestListener,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createApp } from "./app.js";
+import { createApp, MAX_BODY_BYTES } from "./app.js";
+import { clientEvaluateLane } from "./client-api/evaluate-lane.js";
 import { createDeps, type DepsOptions } from "./create-deps.js";
 import type { AppDeps } from "./deps.js";
 import { type FeatureOptions, features } from "./features.js";
@@ -27,7 +33,17 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const stops = features.flatMap((f) => (f.start ? [f.start(deps, options)] : []));
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve(
-      { fetch: app.fetch, port: options.port ?? 4242, hostname: options.hostname ?? "0.0.0.0" },
+      {
+        fetch: app.fetch,
+        port: options.port ?? 4242,
+        hostname: options.hostname ?? "0.0.0.0",
+        // The busiest route skips the framework on its plain case (see evaluate-lane.ts).
+        createServer: ((serverOptions: HttpServerOptions, listener: RequestListener) =>
+          createHttpServer(
+            serverOptions,
+            clientEvaluateLane(deps, MAX_BODY_BYTES, listener),
+          )) as typeof createHttpServer,
+      },
       () => resolve(s),
     );
   });

@@ -5,7 +5,8 @@ import type { Principal, TokenStore } from "./token-store.js";
 
 export type AuthEnv = { Variables: { principal: Principal } };
 
-function bearer(header: string | undefined): string | undefined {
+/** The secret of an `Authorization: Bearer <secret>` header. */
+export function bearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return m?.[1];
@@ -26,13 +27,18 @@ export function requireToken(
     if (!secret) throw problems.unauthorized("send a token as `Authorization: Bearer <token>`");
     const principal = tokens.resolve(secret);
     if (!principal) throw problems.unauthorized("the token is unknown or has been revoked");
-    if (principal.scope !== "admin" && !scopes.includes(principal.scope))
+    if (!scopeAllows(principal, scopes))
       throw problems.forbidden(
         `this route needs ${[...new Set([...scopes, "admin"])].map(withArticle).join(" or ")} token; this one is ${withArticle(principal.scope)} token`,
       );
     c.set("principal", principal);
     await next();
   };
+}
+
+/** Admin tokens pass every scope check; the others must be one of `scopes`. */
+export function scopeAllows(principal: Principal, scopes: readonly Scope[]): boolean {
+  return principal.scope === "admin" || scopes.includes(principal.scope);
 }
 
 const withArticle = (scope: string) => (scope === "admin" ? "an admin" : `a ${scope}`);

@@ -50,7 +50,7 @@ const route = createRoute({
 });
 
 /** Reads `{ context }` from the raw text: the hot path skips the generic validator (see below). */
-function readContext(text: string): Record<string, unknown> {
+export function readContext(text: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = text === "" ? {} : JSON.parse(text);
