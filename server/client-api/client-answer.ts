@@ -1,5 +1,5 @@
 import { type EvaluationContext, evaluateFlag } from "../../sdk/core/index.js";
-import { EtagHash } from "../http/etag.js";
+import { EtagHash, matchesIfNoneMatch } from "../http/etag.js";
 import type { FlagList } from "./flag-list.js";
 import { clientFragment, type Fragment } from "./result-json.js";
 
@@ -39,4 +39,18 @@ export function clientAnswer(
   const body = `{"flags":{${texts.join(",")}}}`;
   texts.fill("");
   return { body, etag: hash.etag() };
+}
+
+/** The HTTP answer for `answer`: a 304 when the caller's If-None-Match still holds. */
+export function answerResponse(
+  answer: ClientAnswer,
+  ifNoneMatch: string | undefined,
+): { status: 200 | 304; headers: Record<string, string>; body: string | null } {
+  return matchesIfNoneMatch(ifNoneMatch, answer.etag)
+    ? { status: 304, headers: { etag: answer.etag }, body: null }
+    : {
+        status: 200,
+        headers: { "content-type": "application/json", etag: answer.etag },
+        body: answer.body,
+      };
 }

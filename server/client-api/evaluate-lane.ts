@@ -1,9 +1,8 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { IncomingMessage, RequestListener } from "node:http";
 import { bearer, scopeAllows } from "../auth/require-token.js";
 import type { AppDeps } from "../deps.js";
 import { corsHeaders, originAllowed } from "../http/cors.js";
-import { matchesIfNoneMatch } from "../http/etag.js";
-import { clientAnswer } from "./client-answer.js";
+import { answerResponse, clientAnswer } from "./client-answer.js";
 import { readContext } from "./evaluate-route.js";
 import { flagList } from "./flag-list.js";
 import { CLIENT_API_SCOPES } from "./routes.js";
@@ -59,23 +58,13 @@ export function clientEvaluateLane(
         (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
         return next(req, res);
       }
-      const answer = clientAnswer(flagList(store, true), context, text);
-      const notModified = matchesIfNoneMatch(headers["if-none-match"], answer.etag);
-      const head: string[] = notModified
-        ? ["etag", answer.etag]
-        : ["content-type", "application/json", "etag", answer.etag];
-      if (origin !== undefined) {
-        head.push("vary", "Origin");
-        for (const [name, value] of Object.entries(corsHeaders(origin))) head.push(name, value);
-      }
-      send(res, notModified ? 304 : 200, head, notModified ? undefined : answer.body);
+      const r = answerResponse(clientAnswer(flagList(store, true), context, text), headers["if-none-match"]);
+      const head: Record<string, string> =
+        origin === undefined ? r.headers : { ...r.headers, vary: "Origin", ...corsHeaders(origin) };
+      res.writeHead(r.status, head);
+      res.end(r.body ?? undefined);
     });
   };
-}
-
-function send(res: ServerResponse, status: number, head: string[], body: string | undefined) {
-  res.writeHead(status, head);
-  res.end(body);
 }
 
 /** Collects the body; a request that breaks off gets no answer (there is no one to read it). */

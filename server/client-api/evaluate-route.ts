@@ -1,13 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../deps.js";
 import { environmentOf } from "../http/environment-of.js";
-import { matchesIfNoneMatch } from "../http/etag.js";
 import { problems } from "../http/problem.js";
 import { body, json } from "../routes/json-helpers.js";
 import type { router } from "../routes/router.js";
 import { errorResponses } from "../schemas/common.js";
 import { EvaluationContext } from "../schemas/evaluation.js";
-import { clientAnswer } from "./client-answer.js";
+import { answerResponse, clientAnswer } from "./client-answer.js";
 import { flagList } from "./flag-list.js";
 
 const ClientEvaluateBody = z
@@ -76,8 +75,7 @@ export function evaluateRoute(app: ReturnType<typeof router>, deps: AppDeps) {
     if (!store) throw problems.notFound(`environment \`${env}\` does not exist`);
     const text = await c.req.text();
     const answer = clientAnswer(flagList(store, true), readContext(text), text);
-    if (matchesIfNoneMatch(c.req.header("if-none-match"), answer.etag))
-      return c.body(null, 304, { etag: answer.etag });
-    return c.body(answer.body, 200, { "content-type": "application/json", etag: answer.etag });
+    const r = answerResponse(answer, c.req.header("if-none-match"));
+    return new Response(r.body, { status: r.status, headers: r.headers });
   });
 }
