@@ -4,7 +4,7 @@
  * treated as untrusted: nothing here throws. What cannot be compiled is kept as an error message
  * and fails closed when evaluation reaches it; earlier rules keep working.
  */
-import { BUCKETS, bucketsOf, isPercentage } from "./bucketing.js";
+import { BUCKETS, bucketsOf, isPercentage, saltedPrefixes } from "./bucketing.js";
 import { brokenRule, compileRule } from "./compile-rule.js";
 import type { CompiledFlag, CompiledRule, CompiledVariant } from "./compiled-flag.js";
 import { isRecord } from "./is-record.js";
@@ -60,6 +60,7 @@ function fatalFlag(config: unknown, key: string, type: FlagType | undefined, err
     stickiness: "userId",
     fallbackToTargetingKey: true,
     salt: key,
+    salted: saltedPrefixes(key),
     missingStickiness: error,
   };
 }
@@ -105,6 +106,7 @@ function compileUnsafe(config: unknown): CompiledFlag {
 
   const stickinessName = typeof stickiness === "string" ? stickiness : "userId";
   const fallbackToTargetingKey = stickinessName === "userId";
+  const saltText = typeof salt === "string" ? salt : key;
   return {
     key,
     config: config as unknown as FlagConfig,
@@ -120,7 +122,8 @@ function compileUnsafe(config: unknown): CompiledFlag {
     split: typeof split === "string" ? undefined : split,
     stickiness: stickinessName,
     fallbackToTargetingKey,
-    salt: typeof salt === "string" ? salt : key,
+    salt: saltText,
+    salted: saltedPrefixes(saltText),
     missingStickiness: `the context has no "${stickinessName}"${
       fallbackToTargetingKey ? ' or "targetingKey"' : ""
     } to bucket by, so it is only in a rollout at 100%`,

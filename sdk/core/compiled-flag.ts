@@ -2,6 +2,7 @@
  * The shape evaluation works on: a flag config after `compileFlag` has resolved everything that
  * does not depend on the context. Read-only: one compiled flag serves every evaluation.
  */
+import type { SaltedPrefixes } from "./bucketing.js";
 import type { CompiledCondition } from "./operators.js";
 import type { FlagConfig, FlagType, JsonValue } from "./types.js";
 
@@ -52,6 +53,8 @@ export interface CompiledFlag {
   /** When stickiness is `userId`, a context without it is bucketed by `targetingKey`. */
   readonly fallbackToTargetingKey: boolean;
   readonly salt: string;
+  /** The hash states after `salt:`, so an evaluation hashes only the context's value. */
+  readonly salted: SaltedPrefixes;
   /** Prepared once: the message for a context that lacks the stickiness attribute. */
   readonly missingStickiness: string;
 }

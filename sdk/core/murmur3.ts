@@ -1,133 +1,50 @@
 /**
- * MurmurHash3 x86 32-bit over the UTF-8 bytes of JavaScript strings, without allocating.
+ * MurmurHash3 x86 32-bit over the UTF-8 bytes of JavaScript strings, built for bucketing: the
+ * hashed text is always `salt:value`, where the salt belongs to a flag and the value to a user.
+ *
+ * - The state after `salt:` is a `HashPrefix`, computed once per compiled flag.
+ * - The value's UTF-8 bytes, and its 4-byte blocks already mixed (the half of the block step
+ *   that does not depend on the hash so far), are kept for the last value seen. A request
+ *   evaluates every flag for one user, so the user's id is encoded and mixed once, and each flag
+ *   only folds those blocks into its own prefix: a few integer operations per block.
  *
  * The `murmurhash` package gives the same numbers but encodes every string with a fresh
- * TextEncoder buffer first, which costs more than the hash itself on the evaluation hot path.
- * Here each UTF-16 code unit is turned into its UTF-8 bytes on the fly and fed into the 4-byte
- * block mixer, so nothing is allocated. Lone surrogates become U+FFFD (EF BF BD), exactly as
- * TextEncoder does, so both agree on every string.
+ * TextEncoder buffer first. Here strings are encoded into a reused buffer; lone surrogates become
+ * U+FFFD (EF BF BD), exactly as TextEncoder does, so both agree on every string.
  */
 
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
-// The hash in progress lives in module state rather than in locals of one function so that
-// `hashKey` can feed "salt", ":" and "value" one after another: concatenating them would allocate
-// a new string on every evaluation. JavaScript runs one call at a time and `absorb` calls nothing
-// that could re-enter, so one shared state is safe.
-let stateHash = 0; // h1 after every complete 4-byte block so far
-let stateTail = 0; // bytes not yet forming a full block, little-endian
-let stateTailBits = 0; // bits used in stateTail: 0, 8, 16 or 24
-let stateLength = 0; // bytes absorbed so far
-
-function reset(seed: number): void {
-  stateHash = seed | 0;
-  stateTail = 0;
-  stateTailBits = 0;
-  stateLength = 0;
+/** The hash state after some leading text: continue it with `hashAfter`. */
+export interface HashPrefix {
+  /** h1 after the text's complete 4-byte blocks. */
+  readonly h: number;
+  /** The bytes after the last complete block, little-endian. */
+  readonly tail: number;
+  /** How many bytes `tail` holds: 0 to 3. */
+  readonly tailBytes: number;
+  /** Bytes of text so far. */
+  readonly length: number;
 }
 
-/** Feeds the UTF-8 encoding of `str` into the hash state. */
-function absorb(str: string): void {
-  // Locals for the loop, written back at the end: registers are much faster than module slots.
-  let h = stateHash;
-  let k = stateTail;
-  let bits = stateTailBits;
-  let length = stateLength;
-  const n = str.length;
-  for (let i = 0; i < n; i++) {
-    // Fast path: at a block boundary with four ASCII characters ahead, they are the block.
-    if (bits === 0 && i + 3 < n) {
-      const c0 = str.charCodeAt(i);
-      const c1 = str.charCodeAt(i + 1);
-      const c2 = str.charCodeAt(i + 2);
-      const c3 = str.charCodeAt(i + 3);
-      if ((c0 | c1 | c2 | c3) < 0x80) {
-        k = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
-        k = Math.imul(k, C1);
-        k = (k << 15) | (k >>> 17);
-        h ^= Math.imul(k, C2);
-        h = (h << 13) | (h >>> 19);
-        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-        k = 0;
-        length += 4;
-        i += 3;
-        continue;
-      }
-    }
-    const c = str.charCodeAt(i);
-    if (c < 0x80) {
-      // ASCII, the common case for ids: one byte, which never straddles a block.
-      length++;
-      k |= c << bits;
-      bits += 8;
-      if (bits < 32) continue;
-      k = Math.imul(k, C1);
-      k = (k << 15) | (k >>> 17);
-      h ^= Math.imul(k, C2);
-      h = (h << 13) | (h >>> 19);
-      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-      k = 0;
-      bits = 0;
-      continue;
-    }
-    // `bytes` holds this code point's UTF-8 bytes, first byte lowest; `count` how many.
-    let bytes: number;
-    let count: number;
-    if (c < 0x800) {
-      bytes = 0xc0 | (c >> 6) | ((0x80 | (c & 0x3f)) << 8);
-      count = 2;
-    } else if (c < 0xd800 || c > 0xdfff) {
-      bytes = 0xe0 | (c >> 12) | ((0x80 | ((c >> 6) & 0x3f)) << 8) | ((0x80 | (c & 0x3f)) << 16);
-      count = 3;
-    } else {
-      const d = i + 1 < n ? str.charCodeAt(i + 1) : 0;
-      if (c < 0xdc00 && d >= 0xdc00 && d <= 0xdfff) {
-        const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-        bytes =
-          0xf0 |
-          (cp >> 18) |
-          ((0x80 | ((cp >> 12) & 0x3f)) << 8) |
-          ((0x80 | ((cp >> 6) & 0x3f)) << 16) |
-          ((0x80 | (cp & 0x3f)) << 24);
-        count = 4;
-        i++;
-      } else {
-        bytes = 0xef | (0xbf << 8) | (0xbd << 16); // lone surrogate: U+FFFD
-        count = 3;
-      }
-    }
-    length += count;
-    k |= bytes << bits;
-    const filled = bits + (count << 3);
-    if (filled < 32) {
-      bits = filled;
-      continue;
-    }
-    // A block is complete: mix it in, keep the bytes of this code point that did not fit.
-    k = Math.imul(k, C1);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, C2);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    // `bits` was the fill before this code point, so its first (32 - bits) / 8 bytes went in.
-    k = bits === 0 ? 0 : bytes >>> (32 - bits);
-    bits = filled - 32;
-  }
-  stateHash = h;
-  stateTail = k;
-  stateTailBits = bits;
-  stateLength = length;
+/** The first half of a block step: it depends only on the block's bytes. */
+function mixBlock(k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, C2);
 }
 
-function finish(): number {
-  let h = stateHash;
-  if (stateTailBits > 0) {
-    let k = Math.imul(stateTail, C1);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, C2);
-  }
-  h ^= stateLength;
+/** The second half: folds a mixed block into the hash. */
+function fold(h: number, mixed: number): number {
+  h ^= mixed;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finish(h: number, tail: number, tailBytes: number, length: number): number {
+  if (tailBytes > 0) h ^= mixBlock(tail);
+  h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -136,18 +53,121 @@ function finish(): number {
   return h >>> 0;
 }
 
-/** MurmurHash3 x86 32-bit of the UTF-8 bytes of `str`, unsigned; equals `murmurhash`'s `v3`. */
-export function murmur3(str: string, seed: number): number {
-  reset(seed);
-  absorb(str);
-  return finish();
+// Module state, not per call: JavaScript runs one call at a time and nothing below calls out, so
+// nothing can re-enter, and an evaluation allocates nothing.
+let bytes = new Uint8Array(256); // UTF-8 of `lastValue` (or of text being absorbed into a prefix)
+let lastValue: string | undefined;
+let lastLength = 0;
+// mixed[a]: lastValue's complete blocks, mixed, when it follows a prefix with `a` tail bytes
+// (which the value's first 4 - a bytes complete); blockCount[a] is -1 until they are computed.
+const mixed: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+const blockCount = [-1, -1, -1, -1];
+
+/** Writes the UTF-8 encoding of `str` into `bytes` and returns its length. */
+function encode(str: string): number {
+  const n = str.length;
+  // A UTF-16 code unit becomes at most 3 bytes (a surrogate pair, two units, becomes 4).
+  if (bytes.length < n * 3) bytes = new Uint8Array(n * 3 + 64);
+  const out = bytes;
+  // Ids are mostly ASCII: copy that run first, one byte per code unit, with nothing to decide.
+  let i = 0;
+  for (; i < n; i++) {
+    const c = str.charCodeAt(i);
+    if (c >= 0x80) break;
+    out[i] = c;
+  }
+  let p = i;
+  for (; i < n; i++) {
+    let c = str.charCodeAt(i);
+    if (c < 0x80) {
+      out[p++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      out[p++] = 0xc0 | (c >> 6);
+      out[p++] = 0x80 | (c & 0x3f);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < n ? str.charCodeAt(i + 1) : 0;
+      if (c < 0xdc00 && d >= 0xdc00 && d <= 0xdfff) {
+        const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        out[p++] = 0xf0 | (cp >> 18);
+        out[p++] = 0x80 | ((cp >> 12) & 0x3f);
+        out[p++] = 0x80 | ((cp >> 6) & 0x3f);
+        out[p++] = 0x80 | (cp & 0x3f);
+        i++;
+        continue;
+      }
+      c = 0xfffd; // a lone surrogate
+    }
+    out[p++] = 0xe0 | (c >> 12);
+    out[p++] = 0x80 | ((c >> 6) & 0x3f);
+    out[p++] = 0x80 | (c & 0x3f);
+  }
+  return p;
 }
 
-/** `murmur3(salt + ":" + value, seed)` without building the joined string. */
-export function hashKey(salt: string, value: string, seed: number): number {
-  reset(seed);
-  absorb(salt);
-  absorb(":");
-  absorb(value);
-  return finish();
+/** Reads little-endian bytes `from` … `to` (at most 4) of `bytes`, starting at bit `shift`. */
+function gather(from: number, to: number, shift: number): number {
+  const b = bytes;
+  let k = 0;
+  for (let i = from; i < to; i++, shift += 8) k |= b[i]! << shift;
+  return k;
+}
+
+/** The state of `prefix` continued with `text`. For preparing prefixes, not for hot paths. */
+export function extendPrefix(prefix: HashPrefix, text: string): HashPrefix {
+  lastValue = undefined; // `bytes` is about to hold `text`
+  const n = encode(text);
+  const a = prefix.tailBytes;
+  let h = prefix.h;
+  let tail = prefix.tail;
+  let filled = a;
+  for (let i = 0; i < n; i++) {
+    tail |= bytes[i]! << (filled << 3);
+    if (++filled < 4) continue;
+    h = fold(h, mixBlock(tail));
+    tail = 0;
+    filled = 0;
+  }
+  return { h, tail, tailBytes: filled, length: prefix.length + n };
+}
+
+/** The state before any text. */
+export function seedPrefix(seed: number): HashPrefix {
+  return { h: seed | 0, tail: 0, tailBytes: 0, length: 0 };
+}
+
+/** The hash of the prefix's text followed by `value`, unsigned. */
+export function hashAfter(prefix: HashPrefix, value: string): number {
+  if (value !== lastValue) {
+    lastLength = encode(value);
+    lastValue = value;
+    blockCount[0] = blockCount[1] = blockCount[2] = blockCount[3] = -1;
+  }
+  const n = lastLength;
+  const a = prefix.tailBytes;
+  const lead = (4 - a) & 3; // the value's bytes that complete the prefix's last block
+  const length = prefix.length + n;
+  if (n < lead) return finish(prefix.h, prefix.tail | gather(0, n, a << 3), a + n, length);
+  let h = lead === 0 ? prefix.h : fold(prefix.h, mixBlock(prefix.tail | gather(0, lead, a << 3)));
+  let count = blockCount[a]!;
+  let blocks = mixed[a]!;
+  if (count < 0) {
+    count = (n - lead) >> 2;
+    if (blocks.length < count) blocks = mixed[a] = new Int32Array(count + 64);
+    const b = bytes;
+    for (let j = 0, p = lead; j < count; j++, p += 4)
+      blocks[j] = mixBlock(b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24));
+    blockCount[a] = count;
+  }
+  for (let j = 0; j < count; j++) h = fold(h, blocks[j]!);
+  const rest = lead + (count << 2);
+  return finish(h, gather(rest, n, 0), n - rest, length);
+}
+
+/** MurmurHash3 x86 32-bit of the UTF-8 bytes of `str`, unsigned; equals `murmurhash`'s `v3`. */
+export function murmur3(str: string, seed: number): number {
+  return hashAfter(seedPrefix(seed), str);
 }

@@ -26,12 +26,12 @@ export function clientAnswer(
   each?: (fragment: Fragment, index: number) => void,
 ): ClientAnswer {
   const hash = new EtagHash().text(contextText);
-  const flags = list.flags;
+  const { flags, fragments } = list;
   const n = flags.length;
   if (texts.length !== n) texts = new Array(n);
   for (let i = 0; i < n; i++) {
     const flag = flags[i]!;
-    const f = clientFragment(flag, evaluateFlag(flag, context));
+    const f = clientFragment(flag, evaluateFlag(flag, context), fragments[i]);
     texts[i] = f.text;
     hash.pair(f.hashA, f.hashB);
     each?.(f, i);

@@ -62,7 +62,8 @@ export function clientEvaluateLane(
       const head: Record<string, string> =
         origin === undefined ? r.headers : { ...r.headers, vary: "Origin", ...corsHeaders(origin) };
       res.writeHead(r.status, head);
-      res.end(r.body ?? undefined);
+      // The answer is ASCII (see result-json.ts), so latin1 writes its bytes as they are.
+      res.end(r.body ?? undefined, "latin1");
     });
   };
 }

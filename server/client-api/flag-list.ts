@@ -1,9 +1,14 @@
 import type { CompiledFlag, FlagStore } from "../../sdk/core/index.js";
+import { type FragmentCache, fragmentCache } from "./result-json.js";
 
-/** The flags one kind of caller may see, in key order. */
+/** The flags one kind of caller may see, in key order, with each one's fragment cache. */
 export interface FlagList {
   readonly flags: readonly CompiledFlag[];
+  /** `fragments[i]` belongs to `flags[i]`: looked up once per list, not once per request. */
+  readonly fragments: readonly FragmentCache[];
 }
+
+const listOf = (flags: CompiledFlag[]): FlagList => ({ flags, fragments: flags.map(fragmentCache) });
 
 interface Lists {
   revision: number;
@@ -31,8 +36,8 @@ export function flagList(store: FlagStore, clientVisibleOnly: boolean): FlagList
     all.sort(byKey);
     hit = {
       revision: store.revision,
-      all: { flags: all },
-      visible: { flags: all.filter((f) => f.config.clientVisible === true) },
+      all: listOf(all),
+      visible: listOf(all.filter((f) => f.config.clientVisible === true)),
     };
     lists.set(store, hit);
   }

@@ -8,16 +8,36 @@ export interface Fragment {
   readonly hashB: number;
 }
 
-// Per arm, per compiled flag: reason → variant key → fragment. Two lookups with strings that
-// already exist (reason literals, the compiled variants' keys), rather than one with a key built
-// per call; the arm picks one of three caches, so it costs no lookup at all.
-type Cache = WeakMap<CompiledFlag, Map<string, Map<string, Fragment>>>;
-const treatmentCache: Cache = new WeakMap();
-const controlCache: Cache = new WeakMap();
-const noArmCache: Cache = new WeakMap();
+/** A fragment made for one kind of result: its variant, reason and arm. */
+interface CachedFragment extends Fragment {
+  readonly variant: string | undefined;
+  readonly reason: string;
+  readonly arm: string | undefined;
+}
+
+/** A flag's fragments so far. A flag yields few distinct results, so a scan beats any map. */
+export type FragmentCache = CachedFragment[];
+
+const caches = new WeakMap<CompiledFlag, FragmentCache>();
+
+/** The fragment cache of a compiled flag; a changed flag is a new object, so it never goes stale. */
+export function fragmentCache(flag: CompiledFlag): FragmentCache {
+  let cache = caches.get(flag);
+  if (cache === undefined) {
+    cache = [];
+    caches.set(flag, cache);
+  }
+  return cache;
+}
+
+// Browsers get ASCII JSON: every other character as a \u escape, which JSON.parse reads back as
+// the same string. An all-ASCII answer can be written to the socket byte for byte (latin1)
+// instead of being measured and encoded as UTF-8 on every request.
+const NON_ASCII = /[\u0080-\uffff]/g;
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
 function fragment(key: string, result: string): Fragment {
-  const text = `${JSON.stringify(key)}:${result}`;
+  const text = `${JSON.stringify(key)}:${result}`.replace(NON_ASCII, unicodeEscape);
   const h = new EtagHash().text(text);
   return { text, hashA: h.a, hashB: h.b };
 }
@@ -32,35 +52,23 @@ export function removedFragment(key: string): Fragment {
  * (`treatment` or `control`) when the default rollout decided, so the browser SDK can report
  * outcomes per arm, and `errorCode` for errors. The arm tells a user only which side they are on
  * (which the value mostly says already), not the percentage nor who else is in. Nothing else: no
- * rules, percentages, salts, nor error messages (they name rule ids and attributes). A flag yields few distinct results (variant × reason), so each is
- * serialised and hashed once per compiled flag and reused; a changed flag is a new compiled
- * object, so the cache never goes stale.
+ * rules, percentages, salts, nor error messages (they name rule ids and attributes). Each
+ * distinct result is serialised and hashed once per compiled flag (in `cache`) and reused.
  */
-export function clientFragment(flag: CompiledFlag, r: EvaluationResult): Fragment {
+export function clientFragment(
+  flag: CompiledFlag,
+  r: EvaluationResult,
+  cache: FragmentCache = fragmentCache(flag),
+): Fragment {
   if (r.errorCode !== undefined)
     return fragment(
       flag.key,
       JSON.stringify({ value: r.value, variant: r.variant, reason: r.reason, errorCode: r.errorCode }),
     );
-  const cache = r.arm === "treatment" ? treatmentCache : r.arm === "control" ? controlCache : noArmCache;
-  let byReason = cache.get(flag);
-  if (byReason === undefined) {
-    byReason = new Map();
-    cache.set(flag, byReason);
-  }
-  let byVariant = byReason.get(r.reason);
-  if (byVariant === undefined) {
-    byVariant = new Map();
-    byReason.set(r.reason, byVariant);
-  }
-  const variant = r.variant ?? "";
-  let hit = byVariant.get(variant);
-  if (hit === undefined) {
-    hit = fragment(
-      flag.key,
-      JSON.stringify({ value: r.value, variant: r.variant, reason: r.reason, arm: r.arm }),
-    );
-    byVariant.set(variant, hit);
-  }
-  return hit;
+  const { variant, reason, arm } = r;
+  for (const f of cache) if (f.variant === variant && f.reason === reason && f.arm === arm) return f;
+  const made = fragment(flag.key, JSON.stringify({ value: r.value, variant, reason, arm }));
+  const f: CachedFragment = { text: made.text, hashA: made.hashA, hashB: made.hashB, variant, reason, arm };
+  cache.push(f);
+  return f;
 }

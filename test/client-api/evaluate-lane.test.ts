@@ -106,4 +106,36 @@ describe("the client evaluate lane", () => {
     });
     expect(before.reason).not.toBe("DISABLED");
   });
+
+  it("sends ASCII JSON that reads back as the exact non-ASCII values", async () => {
+    const text = "Grüße, 用户 🚀 \u2028";
+    await fx.must("POST", "/api/flags", {
+      key: "greeting",
+      type: "string",
+      clientVisible: true,
+      variants: [
+        { key: "plain", value: "hello" },
+        { key: "world", value: text },
+      ],
+      offVariant: "plain",
+    });
+    await fx.must("PATCH", "/api/flags/greeting/environments/production", {
+      percentage: 100,
+      weights: [{ variant: "world", weight: 100 }],
+    });
+    const body = JSON.stringify({ context: { userId: "u-1" } });
+    const r = await both(body);
+    expect(r.socket).toEqual(r.hono);
+    const bytes = new Uint8Array(
+      await (
+        await fetch(`${fx.url}/api/client/evaluate`, {
+          method: "POST",
+          body,
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).arrayBuffer(),
+    );
+    expect(bytes.every((b) => b < 0x80)).toBe(true);
+    expect(JSON.parse(new TextDecoder().decode(bytes)).flags.greeting.value).toBe(text);
+  });
 });

@@ -1,5 +1,12 @@
 import murmurhash from "murmurhash";
 import { describe, expect, it } from "vitest";
+import {
+  rolloutBucketOf,
+  rolloutBucketOfHash,
+  saltedPrefixes,
+  VARIANT_SEED,
+  variantBucketOf,
+} from "../../sdk/core/bucketing.js";
 import { murmur3, rolloutBucket, variantBucket } from "../../sdk/core/index.js";
 import { mulberry32, pick, randomInt } from "../helpers/prng.js";
 
@@ -104,5 +111,42 @@ describe("murmur3", () => {
       expect(rolloutBucket(salt, value)).toBe(packageBucket(salt, value));
       expect(variantBucket(salt, value)).toBe(murmurhash.v3(`${salt}:${value}`, 86028157) % 100_000);
     }
+  });
+
+  it("continues a salt's prefix with a value at every alignment, reusing the value's blocks across salts", () => {
+    const random = mulberry32(0xb10c);
+    // Salts of 0 to 11 code units leave 0 to 3 bytes past a block boundary, in every combination.
+    const salts = Array.from({ length: 48 }, (_, i) => randomString(random, i % 12));
+    const prepared = salts.map((salt) => ({ salt, prefixes: saltedPrefixes(salt) }));
+    const wrong: Array<{ salt: string; value: string }> = [];
+    let previous = "";
+    for (let i = 0; i < 600; i++) {
+      // Short values, values longer than the reused buffers, and a copy of the previous value
+      // (equal text in another string object) all go through the kept blocks.
+      const value = i % 10 === 9 ? [...previous].join("") : randomString(random, i % 25 === 0 ? 400 : 24);
+      previous = value;
+      for (const { salt, prefixes } of prepared) {
+        const joined = `${salt}:${value}`;
+        const rollout = rolloutBucketOf(prefixes, value);
+        const variant = variantBucketOf(prefixes, value);
+        if (
+          rollout !== packageBucket(salt, value) ||
+          variant !== murmurhash.v3(joined, VARIANT_SEED) % 100_000
+        )
+          wrong.push({ salt, value });
+      }
+    }
+    expect(wrong.slice(0, 3)).toEqual([]);
+  });
+
+  it("computes buckets of hashes at and above 2^31 as the remainder arithmetic says", () => {
+    const random = mulberry32(99);
+    const hashes = [0, 1, 99, 100, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 100, 2 ** 32 - 1];
+    for (let i = 0; i < 10_000; i++) hashes.push(randomInt(random, 2 ** 32));
+    const wrong = hashes.filter(
+      (h) => rolloutBucketOfHash(h) !== (h % 100) * 1000 + (Math.floor(h / 100) % 1000),
+    );
+    expect(wrong).toEqual([]);
+    expect(hashes.filter((h) => h >= 2 ** 31).length).toBeGreaterThan(4000);
   });
 });
