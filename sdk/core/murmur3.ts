@@ -58,10 +58,15 @@ function finish(h: number, tail: number, tailBytes: number, length: number): num
 let bytes = new Uint8Array(256); // UTF-8 of `lastValue` (or of text being absorbed into a prefix)
 let lastValue: string | undefined;
 let lastLength = 0;
-// mixed[a]: lastValue's complete blocks, mixed, when it follows a prefix with `a` tail bytes
-// (which the value's first 4 - a bytes complete); blockCount[a] is -1 until they are computed.
+// For a prefix with `a` tail bytes (which the value's first (4 - a) % 4 bytes complete):
+// mixed[a] holds lastValue's complete blocks after those, mixed; blockCount[a] how many, -1
+// until `split` has cut the value for that alignment.
 const mixed: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64), new Int32Array(64)];
-const blockCount = [-1, -1, -1, -1];
+const blockCount = new Int32Array(4).fill(-1);
+// heads[a]: the value's first 4 - a bytes, placed after the prefix's; tails[a]: the bytes after
+// the last complete block.
+const heads = new Int32Array(4);
+const tails = new Int32Array(4);
 
 /** Writes the UTF-8 encoding of `str` into `bytes` and returns its length. */
 function encode(str: string): number {
@@ -151,20 +156,25 @@ export function hashAfter(prefix: HashPrefix, value: string): number {
   const lead = (4 - a) & 3; // the value's bytes that complete the prefix's last block
   const length = prefix.length + n;
   if (n < lead) return finish(prefix.h, prefix.tail | gather(0, n, a << 3), a + n, length);
-  let h = lead === 0 ? prefix.h : fold(prefix.h, mixBlock(prefix.tail | gather(0, lead, a << 3)));
-  let count = blockCount[a]!;
-  let blocks = mixed[a]!;
-  if (count < 0) {
-    count = (n - lead) >> 2;
-    if (blocks.length < count) blocks = mixed[a] = new Int32Array(count + 64);
-    const b = bytes;
-    for (let j = 0, p = lead; j < count; j++, p += 4)
-      blocks[j] = mixBlock(b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24));
-    blockCount[a] = count;
-  }
+  if (blockCount[a]! < 0) split(a, lead, n);
+  let h = lead === 0 ? prefix.h : fold(prefix.h, mixBlock(prefix.tail | heads[a]!));
+  const count = blockCount[a]!;
+  const blocks = mixed[a]!;
   for (let j = 0; j < count; j++) h = fold(h, blocks[j]!);
-  const rest = lead + (count << 2);
-  return finish(h, gather(rest, n, 0), n - rest, length);
+  return finish(h, tails[a]!, n - lead - (count << 2), length);
+}
+
+/** Cuts lastValue's bytes for a prefix with `a` tail bytes: head, mixed blocks, tail. */
+function split(a: number, lead: number, n: number): void {
+  const count = (n - lead) >> 2;
+  let blocks = mixed[a]!;
+  if (blocks.length < count) blocks = mixed[a] = new Int32Array(count + 64);
+  const b = bytes;
+  for (let j = 0, p = lead; j < count; j++, p += 4)
+    blocks[j] = mixBlock(b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24));
+  heads[a] = gather(0, lead, a << 3);
+  tails[a] = gather(lead + (count << 2), n, 0);
+  blockCount[a] = count;
 }
 
 /** MurmurHash3 x86 32-bit of the UTF-8 bytes of `str`, unsigned; equals `murmurhash`'s `v3`. */

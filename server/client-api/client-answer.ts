@@ -11,7 +11,7 @@ export interface ClientAnswer {
 }
 
 // Scratch space reused by every call (evaluation is synchronous), so an answer allocates little
-// beyond its own body string.
+// beyond its own body string. What it still holds between calls are cached fragments' texts.
 let texts: string[] = [];
 
 /**
@@ -37,7 +37,6 @@ export function clientAnswer(
     each?.(f, i);
   }
   const body = `{"flags":{${texts.join(",")}}}`;
-  texts.fill("");
   return { body, etag: hash.etag() };
 }
 

@@ -34,7 +34,7 @@ export class EtagHash {
     return this;
   }
 
-  /** A quoted strong ETag. */
+  /** A quoted strong ETag: both lanes, finalised, as 14 base-32 digits. */
   etag(): string {
     let a = this.a ^ (this.a >>> 16);
     a = Math.imul(a, 0x85ebca6b);
@@ -42,9 +42,32 @@ export class EtagHash {
     let b = this.b ^ (this.b >>> 15);
     b = Math.imul(b, 0xc2b2ae35);
     b ^= b >>> 16;
-    return `"${(a >>> 0).toString(36)}-${(b >>> 0).toString(36)}"`;
+    // One fromCharCode call instead of Number#toString(36), which cost more than tagging the
+    // whole answer: 7 digits of 5 bits cover a lane's 32 (the first holds its top 2 bits).
+    return String.fromCharCode(
+      QUOTE,
+      digit(a >>> 30),
+      digit(a >>> 25),
+      digit(a >>> 20),
+      digit(a >>> 15),
+      digit(a >>> 10),
+      digit(a >>> 5),
+      digit(a),
+      digit(b >>> 30),
+      digit(b >>> 25),
+      digit(b >>> 20),
+      digit(b >>> 15),
+      digit(b >>> 10),
+      digit(b >>> 5),
+      digit(b),
+      QUOTE,
+    );
   }
 }
+
+const QUOTE = 0x22;
+const DIGITS = "0123456789abcdefghijklmnopqrstuv";
+const digit = (x: number) => DIGITS.charCodeAt(x & 31);
 
 /** The tag of an answer as one string, for answers not built from fragments (OFREP bulk). */
 export function evaluationEtag(context: string, body: string): string {
