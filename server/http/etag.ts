@@ -42,32 +42,21 @@ export class EtagHash {
     let b = this.b ^ (this.b >>> 15);
     b = Math.imul(b, 0xc2b2ae35);
     b ^= b >>> 16;
-    // One fromCharCode call instead of Number#toString(36), which cost more than tagging the
-    // whole answer: 7 digits of 5 bits cover a lane's 32 (the first holds its top 2 bits).
-    return String.fromCharCode(
-      QUOTE,
-      digit(a >>> 30),
-      digit(a >>> 25),
-      digit(a >>> 20),
-      digit(a >>> 15),
-      digit(a >>> 10),
-      digit(a >>> 5),
-      digit(a),
-      digit(b >>> 30),
-      digit(b >>> 25),
-      digit(b >>> 20),
-      digit(b >>> 15),
-      digit(b >>> 10),
-      digit(b >>> 5),
-      digit(b),
-      QUOTE,
-    );
+    // Digits by hand instead of Number#toString(36), which cost more than tagging the whole
+    // answer: 7 digits of 5 bits cover a lane's 32 bits (the first holds the top 2).
+    putDigits(a, 1);
+    putDigits(b, 8);
+    return String.fromCharCode.apply(null, tag);
   }
 }
 
 const QUOTE = 0x22;
+const tag: number[] = [QUOTE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, QUOTE];
 const DIGITS = "0123456789abcdefghijklmnopqrstuv";
-const digit = (x: number) => DIGITS.charCodeAt(x & 31);
+
+function putDigits(lane: number, at: number): void {
+  for (let i = at + 6; i >= at; i--, lane >>>= 5) tag[i] = DIGITS.charCodeAt(lane & 31);
+}
 
 /** The tag of an answer as one string, for answers not built from fragments (OFREP bulk). */
 export function evaluationEtag(context: string, body: string): string {
