@@ -63,7 +63,7 @@ let lastLength = 0;
 // until `split` has cut the value for that alignment.
 const mixed: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64), new Int32Array(64)];
 const blockCount = new Int32Array(4).fill(-1);
-// heads[a]: the value's first 4 - a bytes, placed after the prefix's; tails[a]: the bytes after
+// heads[a]: the value's first (4 - a) % 4 bytes, placed after the prefix's; tails[a]: the bytes after
 // the last complete block.
 const heads = new Int32Array(4);
 const tails = new Int32Array(4);
