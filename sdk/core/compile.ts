@@ -59,7 +59,6 @@ function fatalFlag(config: unknown, key: string, type: FlagType | undefined, err
     split: undefined,
     stickiness: "userId",
     fallbackToTargetingKey: true,
-    salt: key,
     salted: saltedPrefixes(key),
     missingStickiness: error,
   };
@@ -106,7 +105,6 @@ function compileUnsafe(config: unknown): CompiledFlag {
 
   const stickinessName = typeof stickiness === "string" ? stickiness : "userId";
   const fallbackToTargetingKey = stickinessName === "userId";
-  const saltText = typeof salt === "string" ? salt : key;
   return {
     key,
     config: config as unknown as FlagConfig,
@@ -122,8 +120,7 @@ function compileUnsafe(config: unknown): CompiledFlag {
     split: typeof split === "string" ? undefined : split,
     stickiness: stickinessName,
     fallbackToTargetingKey,
-    salt: saltText,
-    salted: saltedPrefixes(saltText),
+    salted: saltedPrefixes(typeof salt === "string" ? salt : key),
     missingStickiness: `the context has no "${stickinessName}"${
       fallbackToTargetingKey ? ' or "targetingKey"' : ""
     } to bucket by, so it is only in a rollout at 100%`,

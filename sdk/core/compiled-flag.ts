@@ -52,8 +52,7 @@ export interface CompiledFlag {
   readonly stickiness: string;
   /** When stickiness is `userId`, a context without it is bucketed by `targetingKey`. */
   readonly fallbackToTargetingKey: boolean;
-  readonly salt: string;
-  /** The hash states after `salt:`, so an evaluation hashes only the context's value. */
+  /** The hash states after the salt and ":", so an evaluation hashes only the context's value. */
   readonly salted: SaltedPrefixes;
   /** Prepared once: the message for a context that lacks the stickiness attribute. */
   readonly missingStickiness: string;

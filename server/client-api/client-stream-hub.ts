@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { type CompiledFlag, type EvaluationContext, evaluateFlag } from "../../sdk/core/index.js";
+import { type EvaluationContext, evaluateFlag } from "../../sdk/core/index.js";
 import { definedOnly } from "../defined-only.js";
 import type { AppDeps } from "../deps.js";
 import type { PublishedChange } from "../stream/change-bus.js";
@@ -9,7 +9,7 @@ import type { StreamOptions } from "../stream/stream-hub.js";
 import { StreamRegistry } from "../stream/stream-registry.js";
 import { clientAnswer } from "./client-answer.js";
 import { flagList } from "./flag-list.js";
-import { clientFragment, type Fragment, removedFragment } from "./result-json.js";
+import { clientFragment, type Fragment, fragmentCache, removedFragment } from "./result-json.js";
 
 /** One browser's stream: its context and the result it last received for each flag. */
 interface ClientStream {
@@ -89,6 +89,7 @@ export class ClientStreamHub {
     const flag = store?.get(change.flagKey);
     const visible = flag !== undefined && flag.config.clientVisible === true;
     const removed = removedFragment(change.flagKey);
+    const cache = visible ? fragmentCache(flag) : undefined;
     const framed = new Map<string, Buffer>();
     const frame = (f: Fragment) => {
       let event = framed.get(f.text);
@@ -100,9 +101,7 @@ export class ClientStreamHub {
     };
     for (const stream of set) {
       try {
-        const f = visible
-          ? clientFragment(flag as CompiledFlag, evaluateFlag(flag, stream.context))
-          : removed;
+        const f = visible ? clientFragment(flag, evaluateFlag(flag, stream.context), cache) : removed;
         if ((stream.sent.get(change.flagKey) ?? removed.text) === f.text) continue;
         if (visible) stream.sent.set(change.flagKey, f.text);
         else stream.sent.delete(change.flagKey);

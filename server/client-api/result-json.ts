@@ -67,8 +67,12 @@ export function clientFragment(
     );
   const { variant, reason, arm } = r;
   for (const f of cache) if (f.variant === variant && f.reason === reason && f.arm === arm) return f;
-  const made = fragment(flag.key, JSON.stringify({ value: r.value, variant, reason, arm }));
-  const f: CachedFragment = { text: made.text, hashA: made.hashA, hashB: made.hashB, variant, reason, arm };
+  const f: CachedFragment = {
+    ...fragment(flag.key, JSON.stringify({ value: r.value, variant, reason, arm })),
+    variant,
+    reason,
+    arm,
+  };
   cache.push(f);
   return f;
 }
