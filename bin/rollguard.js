@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry point through tsx, so the server needs no build step to start.
+// Runs the TypeScript CLI through tsx, so neither the CLI nor `rollguard serve` needs a build step.
 import { register } from "tsx/esm/api";
 
 register();
-await import("../server/main.ts");
+await import("../cli/main.ts");

@@ -1,0 +1,154 @@
+// The parts of the API's JSON the CLI reads. Written against the wire format (/openapi.json),
+// not imported from server/, so the CLI depends on the HTTP contract and not on server internals.
+
+export interface FlagState {
+  environment: string;
+  enabled: boolean;
+  percentage: number;
+  stickiness: string;
+  rules: unknown[];
+  version: number;
+  previousPercentage: number | null;
+  updatedAt: string;
+}
+
+export interface Flag {
+  key: string;
+  type: string;
+  description: string;
+  tags: string[];
+  variants: Array<{ key: string; value: unknown }>;
+  offVariant: string;
+  clientVisible: boolean;
+  archived: boolean;
+  createdAt: string;
+  updatedAt: string;
+  environments: Record<string, FlagState>;
+}
+
+export interface Environment {
+  key: string;
+  name: string;
+  revision: number;
+  createdAt: string;
+}
+
+export interface Token {
+  id: string;
+  name: string;
+  scope: string;
+  environment: string | null;
+  allowedOrigins: string[];
+  createdAt: string;
+  createdBy: string;
+  revoked: boolean;
+  revokedAt: string | null;
+  token?: string;
+}
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  flagKey: string | null;
+  environment: string | null;
+  before: unknown;
+  after: unknown;
+  detail: unknown;
+}
+
+export interface Stage {
+  percentage: number;
+  minHoldMs: number;
+  maxHoldMs: number | null;
+  minExposures: number;
+}
+
+export interface Plan {
+  id: string;
+  flagKey: string;
+  environment: string;
+  state: string;
+  active: boolean;
+  onMaxHold: string;
+  stages: Stage[];
+  currentStage: number;
+  currentPercentage: number | null;
+  stageStartedAt: string | null;
+  progress: {
+    elapsedMs: number;
+    exposures: number;
+    guard: string;
+    waitingFor: string[];
+    maxHoldAt: string | null;
+  } | null;
+  version: number;
+  createdAt: string;
+  history?: Array<{
+    at: string;
+    from: string;
+    to: string;
+    stage: number;
+    percentage: number | null;
+    actor: string;
+  }>;
+}
+
+export interface GuardRule {
+  metric: string;
+  customMetric?: string;
+  kind: string;
+  alpha: number;
+  tolerance: number;
+  minSamples: number;
+  threshold?: number;
+  latencyThresholdMs?: number;
+  quantile: number;
+  action: string;
+}
+
+export interface ArmTotals {
+  exposures: number;
+  failures: number;
+}
+
+export interface RuleEvidence {
+  state: string | null;
+  reason: string | null;
+  rule: GuardRule;
+  counts: { treatment: ArmTotals; control: ArmTotals } | null;
+  metric: { treatment: { n: number; e: number }; control: { n: number; e: number } } | null;
+  ratio: { estimate: number; lower: number; upper: number; level: number } | null;
+  eValue: number | string | null;
+  rollbackAt: number | null;
+  warnAt: number | null;
+}
+
+export interface GuardView {
+  flagKey: string;
+  environment: string;
+  state: string;
+  since: string | null;
+  reason: string;
+  lastTickAt: string | null;
+  rules: GuardRule[];
+  version: number;
+  flag: { enabled: boolean; percentage: number; previousPercentage: number | null } | null;
+  run: {
+    id: number;
+    startedAt: string;
+    endedAt: string | null;
+    endReason: string | null;
+    openedBy: string | null;
+  } | null;
+  counts: { treatment: ArmTotals; control: ArmTotals } | null;
+  evidence: RuleEvidence[];
+  rolledBack: {
+    at: string;
+    previousPercentage: number;
+    stateVersion: number;
+    rule: GuardRule;
+    reason: string;
+  } | null;
+}
