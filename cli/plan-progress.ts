@@ -42,7 +42,10 @@ export function changeKey(plan: Plan): string {
 /** Stages the plan passed between two polls, so the log still shows every stage once. */
 export function passedStages(plan: Plan, from: number, to: number): string[] {
   const lines: string[] = [];
-  for (let i = from + 1; i < to; i++)
-    lines.push(`stage ${i + 1}/${plan.stages.length}  ${pct(plan.stages[i]?.percentage)}  passed`);
+  for (let i = from + 1; i < to; i++) lines.push(passedLine(plan, i));
   return lines;
+}
+
+export function passedLine(plan: Plan, stage: number): string {
+  return `stage ${stage + 1}/${plan.stages.length}  ${pct(plan.stages[stage]?.percentage)}  passed`;
 }

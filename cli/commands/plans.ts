@@ -7,7 +7,7 @@ import { CliError, usageError } from "../cli-error.js";
 import { contextOf } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { duration, type Output, pct, printJsonLine, table, time, writeLine } from "../output.js";
-import { changeKey, FINISHED, passedStages, progressLine } from "../plan-progress.js";
+import { changeKey, FINISHED, passedLine, passedStages, progressLine } from "../plan-progress.js";
 import { exitOnInterrupt, sleep } from "../poll.js";
 
 const plansOf = (key: string, env: string) =>
@@ -202,6 +202,8 @@ async function watch(api: ApiClient, out: Output, first: Plan, intervalMs: numbe
       if (key !== lastKey) printJsonLine(plan);
     } else {
       if (plan.currentStage !== lastStage) {
+        // A redrawn line would keep its last countdown forever; say the stage is behind us.
+        if (open && lastStage >= 0) process.stdout.write(`\r\x1b[K${passedLine(plan, lastStage)}`);
         endLine();
         for (const l of passedStages(plan, lastStage, plan.currentStage)) writeLine(l);
       }
