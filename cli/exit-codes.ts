@@ -18,7 +18,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.ok, "success"],
-  [EXIT.refused, "the API refused the request (400 and other 4xx not listed below)"],
+  [EXIT.refused, "the API refused the request (400, other 4xx not below); `serve` could not start"],
   [EXIT.usage, "usage error: unknown command or option, missing or invalid argument, bad file"],
   [EXIT.unreachable, "cannot reach the server, or it answered 5xx / something that is not the API"],
   [EXIT.notFound, "not found (404): no such flag, environment, plan, guard or token"],

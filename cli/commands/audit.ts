@@ -5,7 +5,7 @@ import { positiveInteger } from "../arguments.js";
 import { summarize } from "../audit-summary.js";
 import { contextOf } from "../context.js";
 import { printJsonLine, table, time, writeLine } from "../output.js";
-import { exitOnInterrupt, sleep } from "../poll.js";
+import { exitOnInterrupt, forgiving, sleep } from "../poll.js";
 
 interface AuditOptions {
   flag?: string;
@@ -60,9 +60,10 @@ Examples:
         lastId = e.id;
       }
       if (first.events.length === 0) lastId = await newestId(api);
+      const poll = forgiving(() => eventsAfter(api, filter, lastId));
       for (;;) {
         await sleep(opts.interval);
-        const fresh = await eventsAfter(api, filter, lastId);
+        const fresh = (await poll()) ?? [];
         for (const e of fresh) print(e);
         if (fresh.length > 0) lastId = fresh[fresh.length - 1]!.id;
       }

@@ -1,15 +1,20 @@
 import type { Command } from "commander";
 import type { Environment } from "../api-types.js";
 import { contextOf } from "../context.js";
+import { examples } from "../help.js";
 import { table, time } from "../output.js";
 
 export function registerEnvironments(program: Command): void {
-  const envs = program
-    .command("environments")
-    .alias("envs")
-    .description("list and add environments (development, staging, production exist from the start)");
+  const envs = examples(
+    program
+      .command("environments")
+      .alias("envs")
+      .description("list and add environments (development, staging, production exist from the start)"),
+    "rollguard environments list",
+    'rollguard environments create eu-prod --name "Production (EU)"',
+  );
 
-  envs
+  const list = envs
     .command("list")
     .description("list environments")
     .action(async (_opts: unknown, cmd: Command) => {
@@ -22,6 +27,7 @@ export function registerEnvironments(program: Command): void {
         ),
       );
     });
+  examples(list, "rollguard environments list", "rollguard envs list --json");
 
   envs
     .command("create")

@@ -5,6 +5,7 @@ import { CliError, usageError } from "../cli-error.js";
 import { contextOf } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { guardDetail, ruleText } from "../guard-format.js";
+import { examples } from "../help.js";
 import { pct } from "../output.js";
 
 const guardPath = (key: string, env: string) =>
@@ -23,7 +24,7 @@ Examples:
   $ rollguard guard reopen new-checkout --env production --percentage 5`,
     );
 
-  guard
+  const status = guard
     .command("status")
     .description("the guard's state and its evidence: counts per arm, ratio with interval, e-value, rule")
     .argument("<key>", "the flag's key")
@@ -33,6 +34,11 @@ Examples:
       const { body } = await api.get<GuardView>(guardPath(key, opts.env));
       out.result(body, () => guardDetail(body));
     });
+  examples(
+    status,
+    "rollguard guard status new-checkout --env production",
+    "rollguard guard status new-checkout --env production --json | jq '.evidence[0].ratio'",
+  );
 
   guard
     .command("set")
@@ -75,7 +81,8 @@ Examples:
     .requiredOption("--env <env>", "the environment")
     .addHelpText(
       "after",
-      '\nWith --json prints {"flagKey", "environment", "removed": true} (the API answers 204).',
+      '\nWith --json prints {"flagKey", "environment", "removed": true} (the API answers 204).\n\n' +
+        "Example:\n  $ rollguard guard remove new-checkout --env staging",
     )
     .action(async (key: string, opts: { env: string }, cmd: Command) => {
       const { api, out } = contextOf(cmd);

@@ -6,9 +6,10 @@ import { positiveInteger, readJsonFile } from "../arguments.js";
 import { CliError, usageError } from "../cli-error.js";
 import { contextOf } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { examples } from "../help.js";
 import { duration, type Output, pct, printJsonLine, table, time, writeLine } from "../output.js";
 import { changeKey, FINISHED, passedLine, passedStages, progressLine } from "../plan-progress.js";
-import { exitOnInterrupt, sleep } from "../poll.js";
+import { exitOnInterrupt, forgiving, sleep } from "../poll.js";
 
 const plansOf = (key: string, env: string) =>
   `/api/flags/${encodeURIComponent(key)}/environments/${encodeURIComponent(env)}/plans`;
@@ -87,7 +88,7 @@ Examples:
       },
     );
 
-  plans
+  const list = plans
     .command("list")
     .description("a flag's plans in one environment, newest first")
     .argument("<key>", "the flag's key")
@@ -109,6 +110,7 @@ Examples:
         ),
       );
     });
+  examples(list, "rollguard plans list new-checkout --env production");
 
   plans
     .command("status")
@@ -145,8 +147,11 @@ Examples:
     abort: "end a plan for good; the flag keeps its current percentage",
   };
   for (const [action, description] of Object.entries(actions))
-    plans
-      .command(action)
+    examples(
+      plans.command(action),
+      `rollguard plans ${action} plan_0a1b2c3d4e5f --reason "…"`,
+      `rollguard plans ${action} plan_0a1b2c3d4e5f --if-match 3 --json`,
+    )
       .description(description)
       .argument("<plan-id>", "the plan's id (`rollguard plans list KEY --env ENV`)")
       .option("--reason <text>", "why, for the audit log")
@@ -195,7 +200,7 @@ async function watch(api: ApiClient, out: Output, first: Plan, intervalMs: numbe
   exitOnInterrupt(endLine);
   let lastKey = "";
   let lastStage = first.currentStage;
-  let failures = 0;
+  const poll = forgiving(async () => (await api.get<Plan>(planPath(first.id))).body);
   for (let plan = first; ; ) {
     const key = changeKey(plan);
     if (out.json) {
@@ -224,16 +229,14 @@ async function watch(api: ApiClient, out: Output, first: Plan, intervalMs: numbe
       );
     }
     await sleep(intervalMs);
+    let next: Plan | undefined;
     try {
-      plan = (await api.get<Plan>(planPath(plan.id))).body;
-      failures = 0;
+      next = await poll();
     } catch (error) {
-      // A server restart mid-rollout is normal; a watch survives a few missed polls.
-      if (!(error instanceof CliError && error.exitCode === EXIT.unreachable) || ++failures >= 5) {
-        endLine();
-        throw error;
-      }
+      endLine();
+      throw error;
     }
+    if (next) plan = next;
   }
 }
 

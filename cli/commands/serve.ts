@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
+import { EXIT } from "../exit-codes.js";
 
 function port(value: string): string {
   const n = Number(value);
@@ -28,6 +29,17 @@ Example:
       if (opts.port !== undefined) process.env.PORT = opts.port;
       if (opts.host !== undefined) process.env.HOST = opts.host;
       if (opts.db !== undefined) process.env.ROLLGUARD_DB = opts.db;
+      // The server's listen error surfaces as an unhandled 'error' event; a busy port is a
+      // person's everyday mistake and deserves one line, not a stack. Anything else stays loud.
+      process.on("uncaughtException", (error: NodeJS.ErrnoException) => {
+        if (error.syscall === "listen" && (error.code === "EADDRINUSE" || error.code === "EACCES")) {
+          process.stderr.write(`error: cannot listen on port ${process.env.PORT ?? 4242}: ${error.code}\n`);
+          process.stderr.write(
+            "hint: another process has it (or it needs privileges); --port picks another\n",
+          );
+        } else console.error(error);
+        process.exit(EXIT.refused);
+      });
       await import("../../server/main.js");
     });
 }

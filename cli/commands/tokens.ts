@@ -3,12 +3,17 @@ import type { Token } from "../api-types.js";
 import { collect } from "../arguments.js";
 import { usageError } from "../cli-error.js";
 import { contextOf } from "../context.js";
+import { examples } from "../help.js";
 import { table, time } from "../output.js";
 
 export function registerTokens(program: Command): void {
-  const tokens = program.command("tokens").description("create, list and revoke API tokens");
+  const tokens = examples(
+    program.command("tokens").description("create, list and revoke API tokens"),
+    "rollguard tokens create --scope server --env production --name checkout-service",
+    "rollguard tokens list",
+  );
 
-  tokens
+  const list = tokens
     .command("list")
     .description("list tokens (never their secrets)")
     .action(async (_opts: unknown, cmd: Command) => {
@@ -29,6 +34,11 @@ export function registerTokens(program: Command): void {
         ),
       );
     });
+  examples(
+    list,
+    "rollguard tokens list",
+    "rollguard tokens list --json | jq -r '.tokens[] | select(.revoked | not) | .id'",
+  );
 
   tokens
     .command("create")
@@ -68,7 +78,7 @@ Examples:
       );
     });
 
-  tokens
+  const revoke = tokens
     .command("revoke")
     .description("revoke a token; it stops working at once")
     .argument("<id>", "the token's id (`rollguard tokens list`)")
@@ -77,4 +87,5 @@ Examples:
       const { body } = await api.request<Token>("DELETE", `/api/tokens/${encodeURIComponent(id)}`);
       out.result(body, () => `revoked ${body.scope} token ${body.id} (${body.name})`);
     });
+  examples(revoke, "rollguard tokens revoke 8c326d2d-7318-4292-90ba-6ece72bb1d30");
 }

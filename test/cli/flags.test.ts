@@ -249,3 +249,20 @@ describe("rollguard flags", () => {
     expect((await cli("environments", "create", "eu-prod")).code).toBe(5);
   });
 });
+
+describe("rollguard help texts", () => {
+  it("every command's help ends with at least one example", async () => {
+    const { buildProgram } = await import("../../cli/program.js");
+    type Cmd = ReturnType<typeof buildProgram>;
+    const walk = (c: Cmd): Cmd[] => [c, ...c.commands.flatMap(walk)];
+    const all = walk(buildProgram()).filter((c) => c.name() !== "help");
+    expect(all.length).toBeGreaterThan(25);
+    const missing = all.filter((c) => {
+      let text = "";
+      c.configureOutput({ writeOut: (s) => (text += s) });
+      c.outputHelp();
+      return !/Examples?:\n {2}\$ .*rollguard /.test(text);
+    });
+    expect(missing.map((c) => c.name())).toEqual([]);
+  });
+});

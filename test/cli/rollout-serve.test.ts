@@ -116,7 +116,8 @@ describe("rollguard plans", () => {
     expect(lines.map(stageOf)).toEqual([...lines.map(stageOf)].sort());
     // Not a TTY: a new line only when something changed, never one per poll (~40 polls here).
     const withoutCountdown = lines.map((l) => l.replace(/\d+(ms|s) left/, "…"));
-    for (let i = 1; i < withoutCountdown.length; i++) expect(withoutCountdown[i]).not.toBe(withoutCountdown[i - 1]);
+    for (let i = 1; i < withoutCountdown.length; i++)
+      expect(withoutCountdown[i]).not.toBe(withoutCountdown[i - 1]);
     expect(lines.length).toBeLessThanOrEqual(6);
     expect((await call("GET", "/api/flags/watched")).body.environments.production.percentage).toBe(100);
   });
