@@ -1,4 +1,4 @@
-import { CliError } from "./cli-error.js";
+import { CliError, usageError } from "./cli-error.js";
 import { EXIT, exitCodeForStatus } from "./exit-codes.js";
 import { type HintContext, hintFor } from "./hints.js";
 
@@ -41,7 +41,15 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<Answer<T>> {
-    const target = new URL(this.url.replace(/\/+$/, "") + path);
+    let target: URL;
+    try {
+      target = new URL(this.url.replace(/\/+$/, "") + path);
+    } catch {
+      throw usageError(
+        `${this.url} is not a URL`,
+        "give one like http://localhost:4242 (--url, ROLLGUARD_URL)",
+      );
+    }
     for (const [k, v] of Object.entries(opts.query ?? {}))
       if (v !== undefined) target.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: "application/json" };

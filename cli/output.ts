@@ -9,11 +9,6 @@ export class Output {
     if (this.json) printJson(data);
     else writeLine(human());
   }
-
-  /** Progress and notes for people; never mixed into the JSON on stdout. */
-  note(text: string): void {
-    if (!this.json) process.stderr.write(`${text}\n`);
-  }
 }
 
 export function printJson(data: unknown): void {

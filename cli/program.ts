@@ -9,6 +9,7 @@ import { registerLogin } from "./commands/login.js";
 import { registerPlans } from "./commands/plans.js";
 import { registerServe } from "./commands/serve.js";
 import { registerTokens } from "./commands/tokens.js";
+import { DEFAULT_URL } from "./config.js";
 import { EXIT, EXIT_CODE_TABLE } from "./exit-codes.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -18,7 +19,7 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 const footer = `
 Connection: --url/--token, else ROLLGUARD_URL/ROLLGUARD_TOKEN, else the profile (--profile,
 ROLLGUARD_PROFILE, or the default one) in ~/.config/rollguard/config.json (ROLLGUARD_CONFIG
-overrides the path; \`rollguard login\` writes it). Default URL ${"http://localhost:4242"}.
+overrides the path; \`rollguard login\` writes it). Default URL ${DEFAULT_URL}.
 
 Exit codes:
 ${EXIT_CODE_TABLE.map(([code, text]) => `  ${String(code).padStart(3)}  ${text}`).join("\n")}

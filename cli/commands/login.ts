@@ -25,7 +25,7 @@ Examples:
       const token = g.token ?? process.env.ROLLGUARD_TOKEN;
       if (!token) throw usageError("login needs a token", "`rollguard login --url URL --token TOKEN`");
       const url = g.url ?? process.env.ROLLGUARD_URL ?? DEFAULT_URL;
-      const name = g.profile ?? "default";
+      const name = g.profile ?? process.env.ROLLGUARD_PROFILE ?? "default";
       // A typo in the token would otherwise surface later, on the first real command.
       if (opts.verify)
         await new ApiClient(url, token, { url, command: commandName(cmd) }).get("/api/environments");

@@ -60,6 +60,7 @@ describe("rollguard CLI: help and usage", () => {
       cli("flags", "set", "k", "--env", "production"),
       cli("serve", "--port", "not-a-port"),
       cli("guard", "set", "k", "--env", "production", "--rule", "{not json"),
+      cli("--url", "not-a-url", "flags", "list"),
     ]);
     for (const r of results) {
       expect(r.code, r.stderr).toBe(2);
@@ -72,6 +73,7 @@ describe("rollguard CLI: help and usage", () => {
     expect(results[2]!.stderr).toContain("must be a number from 0 to 100");
     expect(results[3]!.stderr).toContain("Allowed choices are boolean, string, number, json");
     expect(results[4]!.stderr).toContain("nothing to change");
+    expect(results[7]!.stderr).toContain("not-a-url is not a URL");
   });
 });
 
