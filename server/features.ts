@@ -1,12 +1,12 @@
 import type { RouteGroup } from "./app.js";
-import { clientApiFeature } from "./client-api/index.js";
-import type { AppDeps } from "./deps.js";
-import { guardFeature } from "./guard-loop/feature.js";
-import type { GuardLoopOptions } from "./guard-loop/options.js";
+import { clientApiFeature } from "./evaluation/index.js";
+import type { AppDeps } from "./kernel/deps.js";
+import { guardFeature } from "./guard/feature.js";
+import type { GuardLoopOptions } from "./guard/guard-options.js";
 import { ofrepFeature } from "./ofrep/index.js";
 import { rolloutPlansFeature } from "./plans/feature.js";
-import { streamFeature } from "./stream/stream-feature.js";
-import type { StreamOptions } from "./stream/stream-hub.js";
+import { streamFeature } from "./streaming/feature.js";
+import type { StreamOptions } from "./streaming/sdk-stream-hub.js";
 import type { WebhookOptions } from "./webhooks/dispatcher.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { Arm } from "../../sdk/core/types.js";
-import { type CleanArmWindow, emptyArmWindow } from "../guard/window.js";
+import { type CleanArmWindow, emptyArmWindow } from "../guard/stats/window.js";
 
 /** One arm's counts with every field present (the guard's clean window arm). */
 export type ArmCounts = CleanArmWindow;

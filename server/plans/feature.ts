@@ -1,7 +1,7 @@
 import type { Feature } from "../features.js";
-import { planRoutes } from "../routes/plans.js";
-import { router } from "../routes/router.js";
-import { scheduleRoutes } from "../routes/schedules.js";
+import { planRoutes } from "./plan-routes.js";
+import { router } from "../kernel/http/router.js";
+import { scheduleRoutes } from "./schedule-routes.js";
 import { sendWebhooks } from "../webhooks/dispatcher.js";
 import { tickPlans } from "./tick-plans.js";
 import { tickSchedules } from "./tick-schedules.js";

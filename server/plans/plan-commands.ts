@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { Problem, problems } from "../http/problem.js";
-import type { CreatePlanInput, PlanOut } from "../schemas/plan.js";
-import { type AuditInput, type ChangeDeps, type ChangeWork, commitChange } from "../store/change-path.js";
-import type { Db } from "../store/database.js";
-import { findFlag, findState } from "../store/flag-rows.js";
-import { planEvents, rolloutPlans } from "../store/schema.js";
+import { Problem, problems } from "../kernel/http/problem.js";
+import type { CreatePlanInput, PlanOut } from "./plan-schemas.js";
+import { type AuditInput, type ChangeDeps, type ChangeWork, commitChange } from "../kernel/change/change-path.js";
+import type { Db } from "../kernel/db/database.js";
+import { findFlag, findState } from "../flags/flag-rows.js";
+import { planEvents, rolloutPlans } from "../kernel/db/schema.js";
 import {
   findActivePlan,
   findPlan,

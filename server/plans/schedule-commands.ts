@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { Problem, problems } from "../http/problem.js";
-import type { CreateScheduleInput, ScheduleOut } from "../schemas/schedule.js";
-import { type ChangeDeps, commitChange } from "../store/change-path.js";
-import { findFlag, findState } from "../store/flag-rows.js";
-import { scheduledChanges } from "../store/schema.js";
+import { Problem, problems } from "../kernel/http/problem.js";
+import type { CreateScheduleInput, ScheduleOut } from "./schedule-schemas.js";
+import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
+import { findFlag, findState } from "../flags/flag-rows.js";
+import { scheduledChanges } from "../kernel/db/schema.js";
 import { findSchedule, type ScheduledChange, toScheduleOut } from "./schedule-rows.js";
 
 /** How far in the past `at` may be (clock skew between the caller and the server). */

@@ -1,8 +1,8 @@
 import { and, desc, eq, gte, sql } from "drizzle-orm";
-import type { StageProgressOut } from "../schemas/plan.js";
-import type { Db } from "../store/database.js";
-import { findGuard, latestRun } from "../store/guard-rows.js";
-import { auditEvents, metricBuckets } from "../store/schema.js";
+import type { StageProgressOut } from "./plan-schemas.js";
+import type { Db } from "../kernel/db/database.js";
+import { findGuard, latestRun } from "../guard/guard-rows.js";
+import { auditEvents, metricBuckets } from "../kernel/db/schema.js";
 import { type PlanRow, stagesOf } from "./plan-rows.js";
 import { type GuardVerdict, waitingFor } from "./stage-decision.js";
 

@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
-import { Problem } from "../http/problem.js";
-import { type ChangeWork, commitChange } from "../store/change-path.js";
-import type { Db } from "../store/database.js";
-import { applyStatePatch } from "../store/flag-commands.js";
-import { scheduledChanges } from "../store/schema.js";
+import { Problem } from "../kernel/http/problem.js";
+import { type ChangeWork, commitChange } from "../kernel/change/change-path.js";
+import type { Db } from "../kernel/db/database.js";
+import { applyStatePatch } from "../flags/flag-commands.js";
+import { scheduledChanges } from "../kernel/db/schema.js";
 import { changeOf, dueScheduleIds, findSchedule } from "./schedule-rows.js";
 import type { TickDeps } from "./tick-plans.js";
 

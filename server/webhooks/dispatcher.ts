@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AppDeps } from "../deps.js";
+import type { AppDeps } from "../kernel/deps.js";
 import { eventMatches } from "./event-match.js";
 import { webhooksOf } from "./webhook-commands.js";
 

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
-import { problems } from "../http/problem.js";
-import { type ChangeDeps, commitChange } from "../store/change-path.js";
-import type { Db } from "../store/database.js";
-import { findEnvironment } from "../store/flag-rows.js";
-import { webhooks } from "../store/schema.js";
+import { problems } from "../kernel/http/problem.js";
+import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
+import type { Db } from "../kernel/db/database.js";
+import { findEnvironment } from "../flags/flag-rows.js";
+import { webhooks } from "../kernel/db/schema.js";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 

@@ -1,8 +1,8 @@
 import { createApp } from "../../server/app.js";
 import { createDeps } from "../../server/create-deps.js";
 import { features } from "../../server/features.js";
-import type { GuardLoopOptions } from "../../server/guard-loop/options.js";
-import { tickGuards } from "../../server/guard-loop/tick.js";
+import type { GuardLoopOptions } from "../../server/guard/guard-options.js";
+import { tickGuards } from "../../server/guard/guard-tick.js";
 import { type WebhookOptions, webhookDispatcherOf } from "../../server/webhooks/dispatcher.js";
 import { jsonRequest, readAnswer } from "../helpers/http.js";
 import { type ArmInput, postMetrics, report } from "../helpers/metrics.js";

@@ -8,7 +8,7 @@ import {
   LATENCY_BUCKETS_MS,
   SRM_DELTAS,
   srmLogEValue,
-} from "../../server/guard/index.js";
+} from "../../server/guard/stats/index.js";
 
 /** A window from [exposures, failures] per arm. */
 function win(percentage: number, t: [number, number], c: [number, number]): GuardWindow {

@@ -1,0 +1,2 @@
+export { clientApiFeature, clientStreamHubOf } from "./feature.js";
+export { clientApiRoutes } from "./client-routes.js";

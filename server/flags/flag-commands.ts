@@ -1,0 +1,194 @@
+import { randomBytes } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { definedOnly } from "../kernel/defined-only.js";
+import { problems } from "../kernel/http/problem.js";
+import type { CreateFlagInput, FlagStateOut, FlagStatePatchInput, UpdateFlagInput } from "./flag-schemas.js";
+import { type ChangeDeps, type ChangeWork, commitChange } from "../kernel/change/change-path.js";
+import type { Db } from "../kernel/db/database.js";
+import { checkRuleVariants, checkWeights, defaultWeights, resolveVariants } from "./flag-defaults.js";
+import { type FlagStateRow, findFlag, findState, statesOf, toFlagOut, toStateOut } from "./flag-rows.js";
+import { environments, flagStates, flags } from "../kernel/db/schema.js";
+
+export interface Actor {
+  actor: string;
+}
+
+export function createFlag(deps: ChangeDeps, input: CreateFlagInput, { actor }: Actor) {
+  const { variants, offVariant } = resolveVariants(input.type, input.variants, input.offVariant);
+  return commitChange(deps, (tx, now) => {
+    if (findFlag(tx, input.key)) throw problems.conflict(`a flag with key \`${input.key}\` already exists`);
+    const flag = tx
+      .insert(flags)
+      .values({
+        key: input.key,
+        type: input.type,
+        description: input.description ?? "",
+        tags: input.tags ?? [],
+        variants,
+        offVariant,
+        clientVisible: input.clientVisible ?? false,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()
+      .get();
+    const envs = tx.select({ key: environments.key }).from(environments).all();
+    const states = envs.map((env) =>
+      insertInitialState(tx, flag.key, env.key, defaultWeights(variants, offVariant), now),
+    );
+    const out = toFlagOut(flag, states);
+    return {
+      result: out,
+      audit: [{ actor, action: "flag.created", flagKey: flag.key, after: out }],
+      touched: envs.map((e) => ({ environment: e.key, flagKey: flag.key })),
+    };
+  });
+}
+
+/** A new flag starts enabled at 0%: nobody gets it until someone rolls it out. */
+export function insertInitialState(
+  tx: ChangeDeps["db"],
+  flagKey: string,
+  environment: string,
+  weights: FlagStateRow["weights"],
+  now: number,
+): FlagStateRow {
+  return tx
+    .insert(flagStates)
+    .values({
+      flagKey,
+      environment,
+      enabled: true,
+      percentageMilli: 0,
+      stickiness: "userId",
+      salt: flagKey,
+      rules: [],
+      weights,
+      version: 1,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+}
+
+export function updateFlag(deps: ChangeDeps, key: string, input: UpdateFlagInput, { actor }: Actor) {
+  return commitChange(deps, (tx, now) => {
+    const before = liveFlag(tx, key);
+    const after = tx
+      .update(flags)
+      .set({ ...definedOnly(input), updatedAt: now })
+      .where(eq(flags.key, key))
+      .returning()
+      .get();
+    const states = statesOf(tx, key);
+    const beforeOut = toFlagOut(before, states);
+    const afterOut = toFlagOut(after, states);
+    return {
+      result: afterOut,
+      audit: [{ actor, action: "flag.updated", flagKey: key, before: beforeOut, after: afterOut }],
+      touched: states.map((s) => ({ environment: s.environment, flagKey: key })),
+    };
+  });
+}
+
+export function archiveFlag(deps: ChangeDeps, key: string, { actor }: Actor) {
+  return commitChange(deps, (tx, now) => {
+    const before = liveFlag(tx, key);
+    const after = tx
+      .update(flags)
+      .set({ archivedAt: now, updatedAt: now })
+      .where(eq(flags.key, key))
+      .returning()
+      .get();
+    const states = statesOf(tx, key);
+    return {
+      result: toFlagOut(after, states),
+      audit: [{ actor, action: "flag.archived", flagKey: key, before: toFlagOut(before, states) }],
+      touched: states.map((s) => ({ environment: s.environment, flagKey: key })),
+    };
+  });
+}
+
+export interface PatchOptions extends Actor {
+  /** The version the caller last saw (If-Match); a different current version fails with 412. */
+  expectedVersion?: number | undefined;
+  action?: string;
+  detail?: unknown;
+  /** Keep the percentage before this change, so a person can restore it after a rollback. */
+  rememberPrevious?: boolean;
+}
+
+export function patchFlagState(
+  deps: ChangeDeps,
+  key: string,
+  environment: string,
+  patch: FlagStatePatchInput,
+  opts: PatchOptions,
+) {
+  return commitChange(deps, (tx, now) => applyStatePatch(tx, now, key, environment, patch, opts));
+}
+
+/**
+ * The work of `patchFlagState` inside a transaction the caller owns, so a change of the flag's
+ * state can commit together with other rows (a rollout plan's transition, a scheduled change).
+ * It checks `expectedVersion`, writes the state and returns its audit event and touched flag.
+ */
+export function applyStatePatch(
+  tx: Db,
+  now: number,
+  key: string,
+  environment: string,
+  patch: FlagStatePatchInput,
+  opts: PatchOptions,
+): ChangeWork<FlagStateOut> {
+  const flag = liveFlag(tx, key);
+  const before = findState(tx, key, environment);
+  if (!before) throw problems.notFound(`environment \`${environment}\` does not exist`);
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== before.version)
+    throw problems.stale(
+      `flag \`${key}\` in \`${environment}\` is at version ${before.version}, not ${opts.expectedVersion}: read it again and retry`,
+      { currentVersion: before.version },
+    );
+  const variants = flag.variants as Parameters<typeof checkWeights>[1];
+  if (patch.weights) checkWeights(patch.weights, variants);
+  if (patch.rules) checkRuleVariants(patch.rules, variants);
+  const { reason, percentage, rules, ...rest } = patch;
+  const after = tx
+    .update(flagStates)
+    .set({
+      ...definedOnly(rest),
+      ...(percentage !== undefined ? { percentageMilli: Math.round(percentage * 1000) } : {}),
+      ...(rules !== undefined ? { rules: rules.map((r) => ({ ...r, id: r.id ?? newRuleId() })) } : {}),
+      ...(opts.rememberPrevious ? { previousPercentageMilli: before.percentageMilli } : {}),
+      version: before.version + 1,
+      updatedAt: now,
+    })
+    .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, environment)))
+    .returning()
+    .get();
+  return {
+    result: toStateOut(after),
+    audit: [
+      {
+        actor: opts.actor,
+        action: opts.action ?? "flag.state.changed",
+        flagKey: key,
+        environment,
+        before: toStateOut(before),
+        after: toStateOut(after),
+        detail: opts.detail ?? (reason ? { reason } : null),
+      },
+    ],
+    touched: [{ environment, flagKey: key }],
+  };
+}
+
+function liveFlag(tx: ChangeDeps["db"], key: string) {
+  const flag = findFlag(tx, key);
+  if (!flag || flag.archivedAt !== null) throw problems.notFound(`flag \`${key}\` does not exist`);
+  return flag;
+}
+
+function newRuleId(): string {
+  return `rule-${randomBytes(4).toString("hex")}`;
+}

@@ -1,0 +1,110 @@
+import type { ServerResponse } from "node:http";
+import type { TokenStore } from "../kernel/auth/token-store.js";
+import { definedOnly } from "../kernel/defined-only.js";
+import type { Db } from "../kernel/db/database.js";
+import type { ChangeBus, PublishedChange } from "../kernel/change/change-bus.js";
+import { missedEvents } from "./missed-events.js";
+import { FlagSetSnapshots } from "../kernel/snapshot/environment-snapshot.js";
+import { SseConnection } from "./sse-connection.js";
+import { deleteData, retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
+import { StreamRegistry } from "./stream-registry.js";
+
+export interface StreamOptions {
+  /** Milliseconds between heartbeat comments (and revoked-token checks); default 15 s. */
+  heartbeatMs?: number;
+  /** The `retry:` hint sent to clients on connect; default 2 s. */
+  retryMs?: number;
+  /** Bytes a client may fall behind before it is dropped; default 1 MiB. */
+  maxBacklogBytes?: number;
+}
+
+export interface StreamHubDeps {
+  db: Db;
+  bus: ChangeBus;
+  tokens: TokenStore;
+  log: (message: string, error?: unknown) => void;
+}
+
+const DEFAULTS: Required<StreamOptions> = {
+  heartbeatMs: 15_000,
+  retryMs: 2_000,
+  maxBacklogBytes: 1024 * 1024,
+};
+
+/**
+ * Fans committed changes out to every open SSE connection of their environment. A change is framed
+ * once and the same Buffer is written to each connection's Node response; a client that falls
+ * behind is dropped (it resumes with `Last-Event-ID`), so it never delays the others.
+ */
+export class StreamHub {
+  readonly snapshots: FlagSetSnapshots;
+  readonly #streams: StreamRegistry<SseConnection>;
+  #options = DEFAULTS;
+  #retry = retryHint(DEFAULTS.retryMs);
+
+  constructor(private readonly deps: StreamHubDeps) {
+    this.#streams = new StreamRegistry(deps, (c) => c, "stream");
+    this.snapshots = new FlagSetSnapshots(deps.db, deps.bus);
+    deps.bus.subscribe((change) => this.#broadcast(change));
+  }
+
+  /** Open SSE connections, over every environment. */
+  get connections(): number {
+    return this.#streams.size;
+  }
+
+  connectionsIn(environment: string): number {
+    return this.#streams.sizeIn(environment);
+  }
+
+  /** Applies options and starts the heartbeat; returns the stop function. */
+  start(options: StreamOptions = {}): () => void {
+    this.#options = { ...DEFAULTS, ...definedOnly(options) };
+    this.#retry = retryHint(this.#options.retryMs);
+    this.#streams.startHeartbeat(this.#options.heartbeatMs);
+    return () => this.stop();
+  }
+
+  /** Stops the heartbeat and ends every stream, so the HTTP server can close at once. */
+  stop(): void {
+    this.#streams.stop();
+  }
+
+  /**
+   * Takes over `res` as an SSE stream of `environment`. The connection is registered before the
+   * flag set is read, and queues live changes until its first events are written (see
+   * SseConnection), so nothing committed meanwhile is lost or doubled. With `lastEventId` the
+   * client gets only the changes it missed, when the change log still has them; else a `put`.
+   * Returns false (and leaves `res` alone) when the environment does not exist.
+   */
+  attach(environment: string, tokenId: string, res: ServerResponse, lastEventId?: number): boolean {
+    if (!this.snapshots.get(environment)) return false;
+    res.writeHead(200, SSE_HEADERS);
+    const connection = new SseConnection(environment, tokenId, res, this.#options.maxBacklogBytes, (c) =>
+      this.#streams.remove(c.environment, c),
+    );
+    this.#streams.add(environment, connection);
+
+    const snapshot = this.snapshots.get(environment);
+    if (!snapshot) {
+      connection.end();
+      return true;
+    }
+    const missed =
+      lastEventId === undefined
+        ? undefined
+        : missedEvents(this.deps.db, environment, lastEventId, snapshot.revision);
+    connection.open([this.#retry, ...(missed ?? [snapshot.put])], snapshot.revision);
+    return true;
+  }
+
+  #broadcast(change: PublishedChange): void {
+    const set = this.#streams.in(change.environment);
+    if (!set || set.size === 0) return;
+    const event =
+      change.kind === "patch"
+        ? sseEvent("patch", change.revision, JSON.stringify(change.flag))
+        : sseEvent("delete", change.revision, deleteData(change.flagKey));
+    for (const connection of set) connection.send(change.revision, event);
+  }
+}
