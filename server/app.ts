@@ -1,15 +1,15 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
+import { sdkEvaluateRoutes } from "./evaluation/server-evaluate-route.js";
+import { auditRoutes } from "./flags/audit-routes.js";
+import { environmentRoutes } from "./flags/environment-routes.js";
+import { flagRoutes } from "./flags/flag-routes.js";
+import { tokenRoutes } from "./flags/token-routes.js";
+import { healthRoutes } from "./health/health-routes.js";
 import type { AuthEnv } from "./kernel/auth/require-token.js";
 import type { AppDeps } from "./kernel/deps.js";
 import { limitBody } from "./kernel/http/body-limit.js";
 import { Problem, problemResponse } from "./kernel/http/problem.js";
-import { auditRoutes } from "./flags/audit-routes.js";
-import { environmentRoutes } from "./flags/environment-routes.js";
-import { flagRoutes } from "./flags/flag-routes.js";
-import { healthRoutes } from "./health/health-routes.js";
-import { sdkEvaluateRoutes } from "./evaluation/server-evaluate-route.js";
-import { tokenRoutes } from "./flags/token-routes.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -1,10 +1,10 @@
+import { seedEnvironments } from "./flags/environment-commands.js";
 import { TokenStore } from "./kernel/auth/token-store.js";
+import { ChangeBus } from "./kernel/change/change-bus.js";
 import { type Clock, systemClock } from "./kernel/clock.js";
+import { openDatabase } from "./kernel/db/database.js";
 import type { AppDeps } from "./kernel/deps.js";
 import { FlagCache } from "./kernel/snapshot/snapshots.js";
-import { openDatabase } from "./kernel/db/database.js";
-import { seedEnvironments } from "./flags/environment-commands.js";
-import { ChangeBus } from "./kernel/change/change-bus.js";
 
 export interface DepsOptions {
   /** SQLite file, or ":memory:". */

@@ -6,10 +6,10 @@ import {
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp, MAX_BODY_BYTES } from "./app.js";
-import { clientEvaluateLane } from "./evaluation/client-evaluate-lane.js";
 import { createDeps, type DepsOptions } from "./create-deps.js";
-import type { AppDeps } from "./kernel/deps.js";
+import { clientEvaluateLane } from "./evaluation/client-evaluate-lane.js";
 import { type FeatureOptions, features } from "./features.js";
+import type { AppDeps } from "./kernel/deps.js";
 
 export interface ServerOptions extends DepsOptions, FeatureOptions {
   port?: number;

@@ -1,8 +1,8 @@
 import type { RouteGroup } from "./app.js";
 import { clientApiFeature } from "./evaluation/index.js";
-import type { AppDeps } from "./kernel/deps.js";
 import { guardFeature } from "./guard/feature.js";
 import type { GuardLoopOptions } from "./guard/guard-options.js";
+import type { AppDeps } from "./kernel/deps.js";
 import { ofrepFeature } from "./ofrep/index.js";
 import { rolloutPlansFeature } from "./plans/feature.js";
 import { streamFeature } from "./streaming/feature.js";

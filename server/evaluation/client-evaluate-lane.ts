@@ -1,11 +1,11 @@
 import type { IncomingMessage, RequestListener } from "node:http";
+import { corsHeaders, originAllowed } from "../kernel/auth/cors.js";
 import { bearer, scopeAllows } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
-import { corsHeaders, originAllowed } from "../kernel/auth/cors.js";
 import { answerResponse, clientAnswer } from "./client-answer.js";
 import { readContext } from "./client-evaluate-route.js";
-import { flagList } from "./flag-lists.js";
 import { CLIENT_API_SCOPES } from "./client-routes.js";
+import { flagList } from "./flag-lists.js";
 
 const PATH = "/api/client/evaluate";
 

@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../kernel/deps.js";
-import { environmentOf } from "../kernel/http/environment-of.js";
-import { problems } from "../kernel/http/problem.js";
-import { body, json } from "../kernel/http/json-helpers.js";
-import type { router } from "../kernel/http/router.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
-import { EvaluationContext } from "./evaluation-schemas.js";
+import { environmentOf } from "../kernel/http/environment-of.js";
+import { body, json } from "../kernel/http/json-helpers.js";
+import { problems } from "../kernel/http/problem.js";
+import type { router } from "../kernel/http/router.js";
 import { answerResponse, clientAnswer } from "./client-answer.js";
+import { EvaluationContext } from "./evaluation-schemas.js";
 import { flagList } from "./flag-lists.js";
 
 const ClientEvaluateBody = z

@@ -1,10 +1,10 @@
+import { cors, requireAllowedOrigin } from "../kernel/auth/cors.js";
 import { requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
-import { cors, requireAllowedOrigin } from "../kernel/auth/cors.js";
 import { router } from "../kernel/http/router.js";
 import type { ClientStreamHub } from "../streaming/client-stream-hub.js";
-import { evaluateRoute } from "./client-evaluate-route.js";
 import { streamRoute } from "../streaming/client-stream-route.js";
+import { evaluateRoute } from "./client-evaluate-route.js";
 
 /** Who may call the client API (admin tokens pass every check). */
 export const CLIENT_API_SCOPES = ["client", "server"] as const;

@@ -1,5 +1,5 @@
-import type { AppDeps } from "../kernel/deps.js";
 import type { Feature } from "../features.js";
+import type { AppDeps } from "../kernel/deps.js";
 import { ClientStreamHub } from "../streaming/client-stream-hub.js";
 import { clientApiRoutes } from "./client-routes.js";
 

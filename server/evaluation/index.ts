@@ -1,2 +1,2 @@
-export { clientApiFeature, clientStreamHubOf } from "./feature.js";
 export { clientApiRoutes } from "./client-routes.js";
+export { clientApiFeature, clientStreamHubOf } from "./feature.js";

@@ -2,16 +2,16 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { evaluateFlag } from "../../sdk/core/index.js";
 import { MAX_BODY_BYTES } from "../app.js";
+import { cors, requireAllowedOrigin } from "../kernel/auth/cors.js";
 import { type AuthEnv, requireToken } from "../kernel/auth/require-token.js";
-import { flagList } from "./flag-lists.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { limitBody } from "../kernel/http/body-limit.js";
-import { cors, requireAllowedOrigin } from "../kernel/auth/cors.js";
+import { errorResponses } from "../kernel/http/common-schemas.js";
 import { environmentOf } from "../kernel/http/environment-of.js";
 import { evaluationEtag, matchesIfNoneMatch } from "../kernel/http/etag.js";
 import { problems } from "../kernel/http/problem.js";
 import { router } from "../kernel/http/router.js";
-import { errorResponses } from "../kernel/http/common-schemas.js";
+import { flagList } from "./flag-lists.js";
 import { flagNotFound, ofrepAnswer } from "./ofrep-result.js";
 import {
   BulkFailure,

@@ -1,12 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
-import { environmentOf } from "../kernel/http/environment-of.js";
-import { problems } from "../kernel/http/problem.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
-import { EvaluateBody, EvaluateResponse } from "./evaluation-schemas.js";
+import { environmentOf } from "../kernel/http/environment-of.js";
 import { body, json } from "../kernel/http/json-helpers.js";
+import { problems } from "../kernel/http/problem.js";
 import { router } from "../kernel/http/router.js";
+import { EvaluateBody, EvaluateResponse } from "./evaluation-schemas.js";
 
 export function sdkEvaluateRoutes(deps: AppDeps) {
   const app = router();

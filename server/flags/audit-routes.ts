@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { requireToken } from "../kernel/auth/require-token.js";
+import { auditEvents } from "../kernel/db/schema.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { EnvironmentKey, errorResponses, FlagKey } from "../kernel/http/common-schemas.js";
-import { auditEvents } from "../kernel/db/schema.js";
 import { json } from "../kernel/http/json-helpers.js";
 import { router } from "../kernel/http/router.js";
 

@@ -1,9 +1,9 @@
-import { problems } from "../kernel/http/problem.js";
 import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
+import { environments, flags } from "../kernel/db/schema.js";
+import { problems } from "../kernel/http/problem.js";
 import { insertInitialState } from "./flag-commands.js";
 import { defaultWeights } from "./flag-defaults.js";
 import { findEnvironment } from "./flag-rows.js";
-import { environments, flags } from "../kernel/db/schema.js";
 
 export const DEFAULT_ENVIRONMENTS = ["development", "staging", "production"] as const;
 

@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { actorOf, requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { EnvironmentKey, errorResponses } from "../kernel/http/common-schemas.js";
-import { createEnvironment, listEnvironments } from "./environment-commands.js";
 import { body, json } from "../kernel/http/json-helpers.js";
 import { router } from "../kernel/http/router.js";
+import { createEnvironment, listEnvironments } from "./environment-commands.js";
 
 const Environment = z
   .object({ key: EnvironmentKey, name: z.string(), revision: z.number().int(), createdAt: z.string() })

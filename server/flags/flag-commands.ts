@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { definedOnly } from "../kernel/defined-only.js";
-import { problems } from "../kernel/http/problem.js";
-import type { CreateFlagInput, FlagStateOut, FlagStatePatchInput, UpdateFlagInput } from "./flag-schemas.js";
 import { type ChangeDeps, type ChangeWork, commitChange } from "../kernel/change/change-path.js";
 import type { Db } from "../kernel/db/database.js";
+import { environments, flagStates, flags } from "../kernel/db/schema.js";
+import { definedOnly } from "../kernel/defined-only.js";
+import { problems } from "../kernel/http/problem.js";
 import { checkRuleVariants, checkWeights, defaultWeights, resolveVariants } from "./flag-defaults.js";
 import { type FlagStateRow, findFlag, findState, statesOf, toFlagOut, toStateOut } from "./flag-rows.js";
-import { environments, flagStates, flags } from "../kernel/db/schema.js";
+import type { CreateFlagInput, FlagStateOut, FlagStatePatchInput, UpdateFlagInput } from "./flag-schemas.js";
 
 export interface Actor {
   actor: string;

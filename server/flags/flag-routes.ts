@@ -1,16 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, gt, isNull, like } from "drizzle-orm";
 import { actorOf, requireToken } from "../kernel/auth/require-token.js";
+import { flags } from "../kernel/db/schema.js";
 import type { AppDeps } from "../kernel/deps.js";
-import { parseIfMatch, versionEtag } from "../kernel/http/if-match.js";
-import { problems } from "../kernel/http/problem.js";
 import { EnvironmentKey, errorResponses, FlagKey } from "../kernel/http/common-schemas.js";
-import { CreateFlagBody, Flag, FlagState, FlagStatePatch, UpdateFlagBody } from "./flag-schemas.js";
+import { parseIfMatch, versionEtag } from "../kernel/http/if-match.js";
+import { body, json } from "../kernel/http/json-helpers.js";
+import { problems } from "../kernel/http/problem.js";
+import { router } from "../kernel/http/router.js";
 import { archiveFlag, createFlag, patchFlagState, updateFlag } from "./flag-commands.js";
 import { findFlag, statesByFlag, statesOf, toFlagOut } from "./flag-rows.js";
-import { flags } from "../kernel/db/schema.js";
-import { body, json } from "../kernel/http/json-helpers.js";
-import { router } from "../kernel/http/router.js";
+import { CreateFlagBody, Flag, FlagState, FlagStatePatch, UpdateFlagBody } from "./flag-schemas.js";
 
 const KeyParam = z.object({ key: FlagKey });
 const KeyEnvParams = z.object({ key: FlagKey, env: EnvironmentKey });

@@ -1,8 +1,8 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { FlagConfig, FlagSet, JsonValue, Rule } from "../../sdk/core/types.js";
-import type { FlagOut, FlagStateOut } from "./flag-schemas.js";
 import type { Db } from "../kernel/db/database.js";
 import { environments, flagStates, flags } from "../kernel/db/schema.js";
+import type { FlagOut, FlagStateOut } from "./flag-schemas.js";
 
 export type FlagRow = typeof flags.$inferSelect;
 export type FlagStateRow = typeof flagStates.$inferSelect;

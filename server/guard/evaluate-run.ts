@@ -1,9 +1,9 @@
+import type { ResolvedLoopOptions } from "./guard-options.js";
+import type { RuleRecord, RunEvidence } from "./guard-rows.js";
 import { decide, type GuardDecision } from "./stats/decide.js";
 import { type GuardEvidence, type GuardState, ruleKey } from "./stats/evidence.js";
 import type { GuardRule } from "./stats/guard-rule.js";
 import type { GuardWindow } from "./stats/window.js";
-import type { RuleRecord, RunEvidence } from "./guard-rows.js";
-import type { ResolvedLoopOptions } from "./guard-options.js";
 
 /** Which flag-level state wins when rules disagree, in the order of GUARD.md. */
 const RANK: Record<GuardState, number> = { healthy: 0, warning: 1, paused: 2, no_data: 3, rolled_back: 4 };

@@ -1,7 +1,7 @@
-import type { GuardDecision } from "./stats/decide.js";
-import type { GuardRule } from "./stats/guard-rule.js";
 import type { GuardRunRow, RunEvidence } from "./guard-rows.js";
 import { ruleFigures } from "./guard-view.js";
+import type { GuardDecision } from "./stats/decide.js";
+import type { GuardRule } from "./stats/guard-rule.js";
 
 /**
  * The evidence an audit event and a webhook carry: the rule that fired (or decided), the counts

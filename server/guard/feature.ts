@@ -1,10 +1,10 @@
 import type { Feature } from "../features.js";
-import { guardRoutes } from "./guard-routes.js";
-import { metricsRoutes } from "../metrics/metrics-routes.js";
 import { router } from "../kernel/http/router.js";
-import { webhookRoutes } from "../webhooks/webhook-routes.js";
+import { metricsRoutes } from "../metrics/metrics-routes.js";
 import { webhookDispatcherOf } from "../webhooks/dispatcher.js";
+import { webhookRoutes } from "../webhooks/webhook-routes.js";
 import { startGuardLoop } from "./guard-loop.js";
+import { guardRoutes } from "./guard-routes.js";
 
 /**
  * The guard: the metrics endpoints, guard rules and webhooks by REST, and the loop that reads the

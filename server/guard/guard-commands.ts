@@ -1,11 +1,11 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { GuardRule } from "./stats/guard-rule.js";
-import { problems } from "../kernel/http/problem.js";
+import { findEnvironment, findFlag } from "../flags/flag-rows.js";
 import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
 import type { Db } from "../kernel/db/database.js";
-import { findEnvironment, findFlag } from "../flags/flag-rows.js";
-import { findGuard, type GuardRow, latestRun } from "./guard-rows.js";
 import { guardRuns, guards } from "../kernel/db/schema.js";
+import { problems } from "../kernel/http/problem.js";
+import { findGuard, type GuardRow, latestRun } from "./guard-rows.js";
+import type { GuardRule } from "./stats/guard-rule.js";
 
 function requireFlagIn(tx: Db, flagKey: string, environment: string) {
   const flag = findFlag(tx, flagKey);

@@ -1,15 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { actorOf, requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
-import { GUARD_PRESETS, type GuardRule, resolveGuardRule } from "./stats/guard-rule.js";
-import { parseIfMatch, versionEtag } from "../kernel/http/if-match.js";
-import { problems } from "../kernel/http/problem.js";
 import { EnvironmentKey, errorResponses, FlagKey } from "../kernel/http/common-schemas.js";
-import { GuardViewSchema, PresetsSchema, PutGuardBody } from "./guard-schemas.js";
-import { removeGuard, setGuard } from "./guard-commands.js";
-import { guardView } from "./guard-view.js";
+import { parseIfMatch, versionEtag } from "../kernel/http/if-match.js";
 import { body, json } from "../kernel/http/json-helpers.js";
+import { problems } from "../kernel/http/problem.js";
 import { router } from "../kernel/http/router.js";
+import { removeGuard, setGuard } from "./guard-commands.js";
+import { GuardViewSchema, PresetsSchema, PutGuardBody } from "./guard-schemas.js";
+import { guardView } from "./guard-view.js";
+import { GUARD_PRESETS, type GuardRule, resolveGuardRule } from "./stats/guard-rule.js";
 
 const GUARD_PATH = "/api/flags/{key}/environments/{env}/guard";
 const Params = z.object({ key: FlagKey, env: EnvironmentKey });

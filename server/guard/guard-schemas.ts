@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { GUARD_ACTIONS, GUARD_KINDS, GUARD_METRICS, PRESET_NAMES } from "./stats/guard-rule.js";
 import { EnvironmentKey, FlagKey } from "../kernel/http/common-schemas.js";
+import { GUARD_ACTIONS, GUARD_KINDS, GUARD_METRICS, PRESET_NAMES } from "./stats/guard-rule.js";
 
 export const MAX_GUARD_RULES = 10;
 

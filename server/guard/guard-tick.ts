@@ -1,13 +1,12 @@
 import { and, desc, eq, ne } from "drizzle-orm";
+import { type FlagStateRow, findFlag, findState } from "../flags/flag-rows.js";
+import { auditEvents, guardRuns } from "../kernel/db/schema.js";
 import type { AppDeps } from "../kernel/deps.js";
-import type { GuardState } from "./stats/evidence.js";
-import type { GuardRule } from "./stats/guard-rule.js";
-import type { GuardWindow } from "./stats/window.js";
-import { emptyArmWindow } from "./stats/window.js";
 import { subtractCounts } from "../metrics/arm-counts.js";
 import { bucketStartOf, METRICS_BUCKET_MS } from "../metrics/bucket.js";
 import { bucketsSince, sumBuckets } from "../metrics/totals.js";
-import { type FlagStateRow, findFlag, findState } from "../flags/flag-rows.js";
+import { evaluateRun } from "./evaluate-run.js";
+import { type GuardLoopOptions, loopOptions, type ResolvedLoopOptions } from "./guard-options.js";
 import {
   allGuards,
   type GuardRow,
@@ -20,10 +19,11 @@ import {
   runEvidenceOf,
   zeroTotals,
 } from "./guard-rows.js";
-import { auditEvents, guardRuns } from "../kernel/db/schema.js";
-import { evaluateRun } from "./evaluate-run.js";
-import { type GuardLoopOptions, loopOptions, type ResolvedLoopOptions } from "./guard-options.js";
 import { recordEvents, recordRollback } from "./record-outcome.js";
+import type { GuardState } from "./stats/evidence.js";
+import type { GuardRule } from "./stats/guard-rule.js";
+import type { GuardWindow } from "./stats/window.js";
+import { emptyArmWindow } from "./stats/window.js";
 
 export type TickAction =
   | "none"

@@ -1,9 +1,9 @@
+import { findState } from "../flags/flag-rows.js";
+import type { Db } from "../kernel/db/database.js";
+import { findGuard, latestRun, rulesOf, runEvidenceOf } from "./guard-rows.js";
 import type { EvidenceSummary } from "./stats/evidence.js";
 import { ruleKey } from "./stats/evidence.js";
 import type { GuardRule } from "./stats/guard-rule.js";
-import type { Db } from "../kernel/db/database.js";
-import { findState } from "../flags/flag-rows.js";
-import { findGuard, latestRun, rulesOf, runEvidenceOf } from "./guard-rows.js";
 
 /** What a person reads about one rule: the figures behind its verdict. */
 export function ruleFigures(rule: GuardRule, summary: EvidenceSummary | undefined) {

@@ -2,5 +2,5 @@ export * from "./evaluate-run.js";
 export { guardFeature } from "./feature.js";
 export * from "./guard-loop.js";
 export * from "./guard-options.js";
-export { GUARD_ACTOR } from "./record-outcome.js";
 export * from "./guard-tick.js";
+export { GUARD_ACTOR } from "./record-outcome.js";

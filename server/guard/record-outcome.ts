@@ -1,15 +1,15 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { AppDeps } from "../kernel/deps.js";
-import type { GuardRule } from "./stats/guard-rule.js";
-import { type AuditInput, type ChangeWork, commitChange } from "../kernel/change/change-path.js";
-import type { Db } from "../kernel/db/database.js";
 import { applyStatePatch } from "../flags/flag-commands.js";
 import { findState } from "../flags/flag-rows.js";
-import type { GuardRunRow, RunConsumed, RunEvidence } from "./guard-rows.js";
+import { type AuditInput, type ChangeWork, commitChange } from "../kernel/change/change-path.js";
+import type { Db } from "../kernel/db/database.js";
 import { guardRuns } from "../kernel/db/schema.js";
+import type { AppDeps } from "../kernel/deps.js";
 import { sendWebhooks } from "../webhooks/dispatcher.js";
 import type { RunOutcome } from "./evaluate-run.js";
 import { evidenceDetail } from "./evidence-detail.js";
+import type { GuardRunRow, RunConsumed, RunEvidence } from "./guard-rows.js";
+import type { GuardRule } from "./stats/guard-rule.js";
 
 /** The actor of every change the guard makes. */
 export const GUARD_ACTOR = "guard";

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../kernel/deps.js";
-import { Problem } from "../kernel/http/problem.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
 import { json } from "../kernel/http/json-helpers.js";
+import { Problem } from "../kernel/http/problem.js";
 import { router } from "../kernel/http/router.js";
 
 export function healthRoutes(deps: AppDeps) {

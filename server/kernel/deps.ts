@@ -1,9 +1,9 @@
 import type { TokenStore } from "./auth/token-store.js";
-import type { Clock } from "./clock.js";
-import type { FlagCache } from "./snapshot/snapshots.js";
-import type { ChangeDeps } from "./change/change-path.js";
-import type { Database_ } from "./db/database.js";
 import type { ChangeBus } from "./change/change-bus.js";
+import type { ChangeDeps } from "./change/change-path.js";
+import type { Clock } from "./clock.js";
+import type { Database_ } from "./db/database.js";
+import type { FlagCache } from "./snapshot/snapshots.js";
 
 /** Everything the HTTP app needs, built by `createServer` (or by a test) and passed in. */
 export interface AppDeps extends ChangeDeps {

@@ -1,9 +1,9 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { MetricsCount, MetricsReport } from "../../sdk/core/metrics-report.js";
 import { emptyArmWindow } from "../guard/stats/window.js";
-import { Problem } from "../kernel/http/problem.js";
 import type { Db } from "../kernel/db/database.js";
 import { flagStates, flags, metricBuckets } from "../kernel/db/schema.js";
+import { Problem } from "../kernel/http/problem.js";
 import { type ArmCounts, addCounts } from "./arm-counts.js";
 import { bucketStartOf } from "./bucket.js";
 

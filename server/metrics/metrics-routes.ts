@@ -6,15 +6,15 @@ import {
   METRICS_SDK_PATH,
   type MetricsReport,
 } from "../../sdk/core/metrics-report.js";
+import { cors, requireAllowedOrigin } from "../kernel/auth/cors.js";
 import { type AuthEnv, requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
-import { cors, requireAllowedOrigin } from "../kernel/auth/cors.js";
-import { environmentOf } from "../kernel/http/environment-of.js";
-import { ingestMetrics } from "./ingest.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
-import { MetricsAcceptedSchema, MetricsReportSchema } from "./metrics-schemas.js";
+import { environmentOf } from "../kernel/http/environment-of.js";
 import { body, json } from "../kernel/http/json-helpers.js";
 import { router } from "../kernel/http/router.js";
+import { ingestMetrics } from "./ingest.js";
+import { MetricsAcceptedSchema, MetricsReportSchema } from "./metrics-schemas.js";
 
 const DESCRIPTION =
   "Counts per flag and arm since the previous report (deltas, not totals): `exposures` are units " +

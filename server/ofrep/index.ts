@@ -1,2 +1,2 @@
-export { ofrepFeature } from "./ofrep-feature.js";
 export { ofrepRoutes } from "../evaluation/ofrep-routes.js";
+export { ofrepFeature } from "./ofrep-feature.js";

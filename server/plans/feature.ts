@@ -1,8 +1,8 @@
 import type { Feature } from "../features.js";
-import { planRoutes } from "./plan-routes.js";
 import { router } from "../kernel/http/router.js";
-import { scheduleRoutes } from "./schedule-routes.js";
 import { sendWebhooks } from "../webhooks/dispatcher.js";
+import { planRoutes } from "./plan-routes.js";
+import { scheduleRoutes } from "./schedule-routes.js";
 import { tickPlans } from "./tick-plans.js";
 import { tickSchedules } from "./tick-schedules.js";
 

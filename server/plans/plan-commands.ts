@@ -1,10 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { Problem, problems } from "../kernel/http/problem.js";
-import type { CreatePlanInput, PlanOut } from "./plan-schemas.js";
-import { type AuditInput, type ChangeDeps, type ChangeWork, commitChange } from "../kernel/change/change-path.js";
-import type { Db } from "../kernel/db/database.js";
 import { findFlag, findState } from "../flags/flag-rows.js";
+import {
+  type AuditInput,
+  type ChangeDeps,
+  type ChangeWork,
+  commitChange,
+} from "../kernel/change/change-path.js";
+import type { Db } from "../kernel/db/database.js";
 import { planEvents, rolloutPlans } from "../kernel/db/schema.js";
+import { Problem, problems } from "../kernel/http/problem.js";
 import {
   findActivePlan,
   findPlan,
@@ -15,6 +19,7 @@ import {
   toMilli,
   toPlanOut,
 } from "./plan-rows.js";
+import type { CreatePlanInput, PlanOut } from "./plan-schemas.js";
 import { nextStage, type Transition, transitionPlan } from "./plan-transition.js";
 import { DEFAULT_MIN_HOLD_MS, PRESETS } from "./presets.js";
 

@@ -1,8 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { findFlag, findState } from "../flags/flag-rows.js";
 import { actorOf, requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
+import { EnvironmentKey, errorResponses, FlagKey } from "../kernel/http/common-schemas.js";
 import { parseIfMatch, versionEtag } from "../kernel/http/if-match.js";
+import { json } from "../kernel/http/json-helpers.js";
 import { problems } from "../kernel/http/problem.js";
+import { router } from "../kernel/http/router.js";
 import {
   abortPlan,
   advancePlan,
@@ -13,13 +17,9 @@ import {
   startPlan,
 } from "./plan-commands.js";
 import { findActivePlan, findPlan, historyOf, plansOf, toPlanOut } from "./plan-rows.js";
-import { stageProgress } from "./stage-evidence.js";
-import { EnvironmentKey, errorResponses, FlagKey } from "../kernel/http/common-schemas.js";
 import type { PlanOut } from "./plan-schemas.js";
 import { CreatePlanBody, Plan, PlanActionBody, PlanId } from "./plan-schemas.js";
-import { findFlag, findState } from "../flags/flag-rows.js";
-import { json } from "../kernel/http/json-helpers.js";
-import { router } from "../kernel/http/router.js";
+import { stageProgress } from "./stage-evidence.js";
 
 const KeyEnvParams = z.object({ key: FlagKey, env: EnvironmentKey });
 const IdParam = z.object({ id: PlanId });

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import type { PlanOut, StageProgressOut } from "./plan-schemas.js";
 import type { Db } from "../kernel/db/database.js";
 import { planEvents, rolloutPlans } from "../kernel/db/schema.js";
+import type { PlanOut, StageProgressOut } from "./plan-schemas.js";
 
 export type PlanRow = typeof rolloutPlans.$inferSelect;
 export type PlanState = PlanRow["state"];

@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
-import { Problem } from "../kernel/http/problem.js";
+import { applyStatePatch } from "../flags/flag-commands.js";
+import { findState } from "../flags/flag-rows.js";
 import type { FlagStateOut } from "../flags/flag-schemas.js";
 import type { AuditInput, ChangeWork } from "../kernel/change/change-path.js";
 import type { Db } from "../kernel/db/database.js";
-import { applyStatePatch } from "../flags/flag-commands.js";
-import { findState } from "../flags/flag-rows.js";
 import { planEvents, rolloutPlans } from "../kernel/db/schema.js";
+import { Problem } from "../kernel/http/problem.js";
 import { type PlanRow, type PlanState, stagesOf, toMilli } from "./plan-rows.js";
 
 /**

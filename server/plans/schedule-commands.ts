@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { Problem, problems } from "../kernel/http/problem.js";
-import type { CreateScheduleInput, ScheduleOut } from "./schedule-schemas.js";
-import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
 import { findFlag, findState } from "../flags/flag-rows.js";
+import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
 import { scheduledChanges } from "../kernel/db/schema.js";
+import { Problem, problems } from "../kernel/http/problem.js";
 import { findSchedule, type ScheduledChange, toScheduleOut } from "./schedule-rows.js";
+import type { CreateScheduleInput, ScheduleOut } from "./schedule-schemas.js";
 
 /** How far in the past `at` may be (clock skew between the caller and the server). */
 const PAST_TOLERANCE_MS = 60_000;

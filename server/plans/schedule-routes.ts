@@ -1,14 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { findFlag, findState } from "../flags/flag-rows.js";
 import { actorOf, requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
+import { EnvironmentKey, errorResponses, FlagKey } from "../kernel/http/common-schemas.js";
+import { body, json } from "../kernel/http/json-helpers.js";
 import { problems } from "../kernel/http/problem.js";
+import { router } from "../kernel/http/router.js";
 import { cancelSchedule, createSchedule } from "./schedule-commands.js";
 import { findSchedule, schedulesOf, toScheduleOut } from "./schedule-rows.js";
-import { EnvironmentKey, errorResponses, FlagKey } from "../kernel/http/common-schemas.js";
 import { CreateScheduleBody, SCHEDULE_STATES, Schedule, ScheduleId } from "./schedule-schemas.js";
-import { findFlag, findState } from "../flags/flag-rows.js";
-import { body, json } from "../kernel/http/json-helpers.js";
-import { router } from "../kernel/http/router.js";
 
 const KeyEnvParams = z.object({ key: FlagKey, env: EnvironmentKey });
 const IdParam = z.object({ id: ScheduleId });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { Duration } from "./duration.js";
 import { EnvironmentKey, FlagKey, Percentage } from "../kernel/http/common-schemas.js";
+import { Duration } from "./duration.js";
 
 export const ScheduleId = z
   .string()

@@ -1,9 +1,9 @@
 import { and, desc, eq, gte, sql } from "drizzle-orm";
-import type { StageProgressOut } from "./plan-schemas.js";
-import type { Db } from "../kernel/db/database.js";
 import { findGuard, latestRun } from "../guard/guard-rows.js";
+import type { Db } from "../kernel/db/database.js";
 import { auditEvents, metricBuckets } from "../kernel/db/schema.js";
 import { type PlanRow, stagesOf } from "./plan-rows.js";
+import type { StageProgressOut } from "./plan-schemas.js";
 import { type GuardVerdict, waitingFor } from "./stage-decision.js";
 
 /** Treatment exposures reported for a flag since `since` (buckets that start at or after it). */

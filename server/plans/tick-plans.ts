@@ -1,6 +1,6 @@
+import { findFlag, findState } from "../flags/flag-rows.js";
 import { type ChangeDeps, type ChangeWork, commitChange } from "../kernel/change/change-path.js";
 import type { Db } from "../kernel/db/database.js";
-import { findFlag, findState } from "../flags/flag-rows.js";
 import { findPlan, runningPlanIds, stagesOf, toMilli } from "./plan-rows.js";
 import { nextStage, type PlanAction, type Transition, transitionPlan } from "./plan-transition.js";
 import { decideStage } from "./stage-decision.js";

@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
-import { Problem } from "../kernel/http/problem.js";
+import { applyStatePatch } from "../flags/flag-commands.js";
 import { type ChangeWork, commitChange } from "../kernel/change/change-path.js";
 import type { Db } from "../kernel/db/database.js";
-import { applyStatePatch } from "../flags/flag-commands.js";
 import { scheduledChanges } from "../kernel/db/schema.js";
+import { Problem } from "../kernel/http/problem.js";
 import { changeOf, dueScheduleIds, findSchedule } from "./schedule-rows.js";
 import type { TickDeps } from "./tick-plans.js";
 

@@ -1,15 +1,15 @@
 import type { ServerResponse } from "node:http";
 import { type EvaluationContext, evaluateFlag } from "../../sdk/core/index.js";
-import { definedOnly } from "../kernel/defined-only.js";
-import type { AppDeps } from "../kernel/deps.js";
-import type { PublishedChange } from "../kernel/change/change-bus.js";
-import { SseConnection } from "./sse-connection.js";
-import { retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
-import type { StreamOptions } from "./sdk-stream-hub.js";
-import { StreamRegistry } from "./stream-registry.js";
 import { clientAnswer } from "../evaluation/client-answer.js";
 import { flagList } from "../evaluation/flag-lists.js";
 import { clientFragment, type Fragment, fragmentCache, removedFragment } from "../evaluation/result-json.js";
+import type { PublishedChange } from "../kernel/change/change-bus.js";
+import { definedOnly } from "../kernel/defined-only.js";
+import type { AppDeps } from "../kernel/deps.js";
+import type { StreamOptions } from "./sdk-stream-hub.js";
+import { SseConnection } from "./sse-connection.js";
+import { retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
+import { StreamRegistry } from "./stream-registry.js";
 
 /** One browser's stream: its context and the result it last received for each flag. */
 interface ClientStream {

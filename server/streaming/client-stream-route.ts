@@ -3,10 +3,10 @@ import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { EvaluationContext } from "../../sdk/core/index.js";
 import { corsHeaders } from "../kernel/auth/cors.js";
+import { errorResponses } from "../kernel/http/common-schemas.js";
 import { environmentOf } from "../kernel/http/environment-of.js";
 import { Problem, problems } from "../kernel/http/problem.js";
 import type { router } from "../kernel/http/router.js";
-import { errorResponses } from "../kernel/http/common-schemas.js";
 import type { ClientStreamHub } from "./client-stream-hub.js";
 
 const MAX_CONTEXT_CHARS = 8 * 1024;

@@ -1,9 +1,9 @@
-import type { AppDeps } from "../kernel/deps.js";
 import type { Feature } from "../features.js";
+import type { AppDeps } from "../kernel/deps.js";
 import { router } from "../kernel/http/router.js";
 import { sdkFlagsRoutes } from "./flag-download-route.js";
-import { sdkStreamRoutes } from "./sdk-stream-route.js";
 import { StreamHub } from "./sdk-stream-hub.js";
+import { sdkStreamRoutes } from "./sdk-stream-route.js";
 
 const hubs = new WeakMap<AppDeps, StreamHub>();
 

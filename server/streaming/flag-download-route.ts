@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
+import { errorResponses } from "../kernel/http/common-schemas.js";
 import { environmentOf } from "../kernel/http/environment-of.js";
 import { matchesIfNoneMatch } from "../kernel/http/etag.js";
-import { problems } from "../kernel/http/problem.js";
-import { errorResponses } from "../kernel/http/common-schemas.js";
-import type { StreamHub } from "./sdk-stream-hub.js";
 import { json } from "../kernel/http/json-helpers.js";
+import { problems } from "../kernel/http/problem.js";
 import { router } from "../kernel/http/router.js";
+import type { StreamHub } from "./sdk-stream-hub.js";
 
 const FlagSetOut = z
   .object({

@@ -1,10 +1,10 @@
 import type { ServerResponse } from "node:http";
 import type { TokenStore } from "../kernel/auth/token-store.js";
-import { definedOnly } from "../kernel/defined-only.js";
-import type { Db } from "../kernel/db/database.js";
 import type { ChangeBus, PublishedChange } from "../kernel/change/change-bus.js";
-import { missedEvents } from "./missed-events.js";
+import type { Db } from "../kernel/db/database.js";
+import { definedOnly } from "../kernel/defined-only.js";
 import { FlagSetSnapshots } from "../kernel/snapshot/environment-snapshot.js";
+import { missedEvents } from "./missed-events.js";
 import { SseConnection } from "./sse-connection.js";
 import { deleteData, retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
 import { StreamRegistry } from "./stream-registry.js";

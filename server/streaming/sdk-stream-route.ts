@@ -3,11 +3,11 @@ import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
+import { errorResponses } from "../kernel/http/common-schemas.js";
 import { environmentOf } from "../kernel/http/environment-of.js";
 import { Problem, problems } from "../kernel/http/problem.js";
-import { errorResponses } from "../kernel/http/common-schemas.js";
-import type { StreamHub } from "./sdk-stream-hub.js";
 import { router } from "../kernel/http/router.js";
+import type { StreamHub } from "./sdk-stream-hub.js";
 
 /** A `Last-Event-ID` is a revision: a non-negative integer; anything else means "none". */
 function parseEventId(header: string | undefined): number | undefined {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
-import { problems } from "../kernel/http/problem.js";
+import { findEnvironment } from "../flags/flag-rows.js";
 import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
 import type { Db } from "../kernel/db/database.js";
-import { findEnvironment } from "../flags/flag-rows.js";
 import { webhooks } from "../kernel/db/schema.js";
+import { problems } from "../kernel/http/problem.js";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 

@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { findEnvironment } from "../flags/flag-rows.js";
 import { actorOf, requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
-import { problems } from "../kernel/http/problem.js";
 import { EnvironmentKey, errorResponses } from "../kernel/http/common-schemas.js";
-import { findEnvironment } from "../flags/flag-rows.js";
+import { body, json } from "../kernel/http/json-helpers.js";
+import { problems } from "../kernel/http/problem.js";
+import { router } from "../kernel/http/router.js";
 import { EVENT_PATTERN } from "./event-match.js";
 import { createWebhook, deleteWebhook, toWebhookOut, webhooksOf } from "./webhook-commands.js";
-import { body, json } from "../kernel/http/json-helpers.js";
-import { router } from "../kernel/http/router.js";
 
 const Webhook = z
   .object({

@@ -1,11 +1,11 @@
 import { createApp } from "../../server/app.js";
 import { createDeps } from "../../server/create-deps.js";
-import { rolloutPlansFeature } from "../../server/plans/feature.js";
-import { tickPlans } from "../../server/plans/tick-plans.js";
-import { tickSchedules } from "../../server/plans/tick-schedules.js";
 import { patchFlagState } from "../../server/flags/flag-commands.js";
 import { findState } from "../../server/flags/flag-rows.js";
 import { guardRuns, guards, metricBuckets } from "../../server/kernel/db/schema.js";
+import { rolloutPlansFeature } from "../../server/plans/feature.js";
+import { tickPlans } from "../../server/plans/tick-plans.js";
+import { tickSchedules } from "../../server/plans/tick-schedules.js";
 import { ADMIN } from "../helpers/server.js";
 
 export const MIN = 60_000;

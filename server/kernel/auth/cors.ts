@@ -1,10 +1,10 @@
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { MiddlewareHandler } from "hono";
+import type { AppDeps } from "../deps.js";
+import { Problem, problemResponse, problems } from "../http/problem.js";
 import { KnownOrigins } from "./known-origins.js";
 import type { AuthEnv } from "./require-token.js";
 import type { Principal } from "./token-store.js";
-import type { AppDeps } from "../deps.js";
-import { Problem, problemResponse, problems } from "../http/problem.js";
 
 const knownOrigins = new WeakMap<AppDeps, KnownOrigins>();
 

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
-import { problems } from "../http/problem.js";
+import { findEnvironment } from "../../flags/flag-rows.js";
 import { type ChangeDeps, commitChange } from "../change/change-path.js";
 import type { Db } from "../db/database.js";
-import { findEnvironment } from "../../flags/flag-rows.js";
 import { tokens } from "../db/schema.js";
+import { problems } from "../http/problem.js";
 import { hashSecret, newSecret, type Scope } from "./token-secret.js";
 
 export interface Principal {

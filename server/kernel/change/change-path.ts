@@ -1,9 +1,9 @@
 import { and, eq, lte, sql } from "drizzle-orm";
-import type { Clock } from "../clock.js";
-import type { ChangeBus, PublishedChange } from "./change-bus.js";
-import type { Db } from "../db/database.js";
 import { findFlag, findState, toFlagConfig } from "../../flags/flag-rows.js";
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/database.js";
 import { auditEvents, changeLog, environments } from "../db/schema.js";
+import type { ChangeBus, PublishedChange } from "./change-bus.js";
 
 /** How many changes per environment a reconnecting SDK can catch up on before it needs a `put`. */
 export const CHANGE_LOG_LIMIT = 1000;

@@ -16,8 +16,8 @@ export interface Database_ {
 
 const here = dirname(fileURLToPath(import.meta.url));
 // From source (server/kernel/db) the folder is three levels up; from the build (dist/server/kernel/db), four.
-const MIGRATIONS = [resolve(here, "../../../migrations"), resolve(here, "../../../../migrations")].find((dir) =>
-  existsSync(resolve(dir, "meta/_journal.json")),
+const MIGRATIONS = [resolve(here, "../../../migrations"), resolve(here, "../../../../migrations")].find(
+  (dir) => existsSync(resolve(dir, "meta/_journal.json")),
 );
 
 /**

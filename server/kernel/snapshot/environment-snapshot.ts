@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Db } from "../db/database.js";
 import { readFlagSet } from "../../flags/flag-rows.js";
-import type { ChangeBus } from "../change/change-bus.js";
 import { sseEvent } from "../../streaming/sse-event.js";
+import type { ChangeBus } from "../change/change-bus.js";
+import type { Db } from "../db/database.js";
 
 /** One environment's flag set at one revision, serialised once for every reader. */
 export interface FlagSetSnapshot {

@@ -1,7 +1,7 @@
 import { FlagStore } from "../../../sdk/core/index.js";
-import type { Db } from "../db/database.js";
 import { readFlagSet } from "../../flags/flag-rows.js";
 import type { ChangeBus } from "../change/change-bus.js";
+import type { Db } from "../db/database.js";
 
 /**
  * Each environment's flag set compiled once and kept current from the change bus, so evaluation
