@@ -1,38 +1,22 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { HTTPException } from "hono/http-exception";
-import { sdkEvaluateRoutes } from "./evaluation/server-evaluate-route.js";
-import { auditRoutes } from "./flags/audit-routes.js";
-import { environmentRoutes } from "./flags/environment-routes.js";
-import { flagRoutes } from "./flags/flag-routes.js";
-import { tokenRoutes } from "./flags/token-routes.js";
-import { healthRoutes } from "./health/health-routes.js";
+import { features as allFeatures, type FeatureOptions } from "./features.js";
 import type { AuthEnv } from "./kernel/auth/require-token.js";
 import type { AppDeps } from "./kernel/deps.js";
-import { limitBody } from "./kernel/http/body-limit.js";
-import { Problem, problemResponse } from "./kernel/http/problem.js";
+import type { Feature } from "./kernel/feature.js";
+import { limitBody, MAX_BODY_BYTES } from "./kernel/http/body-limit.js";
+import { errorHandler, notFoundHandler } from "./kernel/http/error-handler.js";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES };
 
-/** Extra route groups (streaming, client API, OFREP, guard, plans) mount through this. */
-export type RouteGroup = (deps: AppDeps) => OpenAPIHono<AuthEnv>;
-
-/** Builds the HTTP app from its dependencies; it reads no environment and starts no timers. */
-export function createApp(deps: AppDeps, extra: RouteGroup[] = []) {
+/**
+ * Builds the HTTP app from its dependencies and the features' routes; it reads no environment
+ * and starts no timers (that is `createServer`'s), so tests drive it through `app.request`.
+ */
+export function createApp(deps: AppDeps, features: readonly Feature<FeatureOptions>[] = allFeatures) {
   const app = new OpenAPIHono<AuthEnv>();
 
   app.use("/api/*", limitBody(MAX_BODY_BYTES));
-
-  for (const group of [
-    healthRoutes,
-    flagRoutes,
-    environmentRoutes,
-    tokenRoutes,
-    auditRoutes,
-    sdkEvaluateRoutes,
-    ...extra,
-  ]) {
-    app.route("/", group(deps));
-  }
+  for (const feature of features) if (feature.routes) app.route("/", feature.routes(deps));
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
@@ -44,20 +28,7 @@ export function createApp(deps: AppDeps, extra: RouteGroup[] = []) {
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
 
-  app.notFound((c) =>
-    problemResponse(c, new Problem(404, "not-found", `no route for ${c.req.method} ${c.req.path}`)),
-  );
-  app.onError((error, c) => {
-    if (error instanceof Problem) return problemResponse(c, error);
-    if (error instanceof HTTPException && error.status < 500) {
-      const detail =
-        error.status === 400 && /json/i.test(error.message)
-          ? "the body is not valid JSON: check quotes, commas and brackets"
-          : error.message || "bad request";
-      return problemResponse(c, new Problem(error.status as 400, "invalid-request", detail));
-    }
-    deps.log(`unhandled error on ${c.req.method} ${c.req.path}`, error);
-    return problemResponse(c, new Problem(500, "internal", "the server failed; the change was not applied"));
-  });
+  app.notFound(notFoundHandler);
+  app.onError(errorHandler(deps.log));
   return app;
 }

@@ -1,10 +1,10 @@
-import { seedEnvironments } from "./flags/environment-commands.js";
+import { seedEnvironments } from "./flags/index.js";
 import { TokenStore } from "./kernel/auth/token-store.js";
 import { ChangeBus } from "./kernel/change/change-bus.js";
 import { type Clock, systemClock } from "./kernel/clock.js";
 import { openDatabase } from "./kernel/db/database.js";
 import type { AppDeps } from "./kernel/deps.js";
-import { FlagCache } from "./kernel/snapshot/snapshots.js";
+import { Snapshots } from "./kernel/snapshot/snapshots.js";
 
 export interface DepsOptions {
   /** SQLite file, or ":memory:". */
@@ -16,18 +16,20 @@ export interface DepsOptions {
   corsOrigins?: string[];
 }
 
-/** Opens the store, applies migrations, seeds the standard environments and wires the parts. */
+/** Opens the store, applies migrations, seeds the standard environments and wires the kernel. */
 export function createDeps(options: DepsOptions): AppDeps {
   const database = openDatabase(options.database);
   const bus = new ChangeBus();
   const clock = options.clock ?? systemClock;
   const base = { db: database.db, bus, clock };
+  // Subscribed first, so every later listener of a change already reads the new snapshot.
+  const snapshots = new Snapshots(database.db, bus);
   seedEnvironments(base);
   return {
     ...base,
     database,
     tokens: new TokenStore(base, options.adminToken),
-    flags: new FlagCache(database.db, bus),
+    snapshots,
     corsOrigins: options.corsOrigins ?? [],
     log: options.log ?? ((message, error) => console.error(`[rollguard] ${message}`, error ?? "")),
   };

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp, MAX_BODY_BYTES } from "./app.js";
 import { createDeps, type DepsOptions } from "./create-deps.js";
-import { clientEvaluateLane } from "./evaluation/client-evaluate-lane.js";
+import { clientEvaluateLane } from "./evaluation/index.js";
 import { type FeatureOptions, features } from "./features.js";
 import type { AppDeps } from "./kernel/deps.js";
 
@@ -26,10 +26,7 @@ export interface RunningServer {
 /** Starts Rollguard: the store, the HTTP server and every feature's background work. */
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
   const deps = createDeps(options);
-  const app = createApp(
-    deps,
-    features.flatMap((f) => (f.routes ? [f.routes] : [])),
-  );
+  const app = createApp(deps, features);
   const stops = features.flatMap((f) => (f.start ? [f.start(deps, options)] : []));
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve(

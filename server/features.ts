@@ -1,40 +1,39 @@
-import type { RouteGroup } from "./app.js";
-import { clientApiFeature } from "./evaluation/index.js";
-import { guardFeature } from "./guard/feature.js";
-import type { GuardLoopOptions } from "./guard/guard-options.js";
-import type { AppDeps } from "./kernel/deps.js";
-import { ofrepFeature } from "./ofrep/index.js";
-import { rolloutPlansFeature } from "./plans/feature.js";
-import { streamFeature } from "./streaming/feature.js";
-import type { StreamOptions } from "./streaming/sdk-stream-hub.js";
-import type { WebhookOptions } from "./webhooks/dispatcher.js";
+import { evaluationFeature } from "./evaluation/index.js";
+import { flagsFeature } from "./flags/index.js";
+import { type GuardLoopOptions, guardFeature } from "./guard/index.js";
+import { healthFeature } from "./health/index.js";
+import type { Feature } from "./kernel/feature.js";
+import type { MetricsOptions } from "./metrics/index.js";
+import { metricsFeature } from "./metrics/index.js";
+import { rolloutPlansFeature } from "./plans/index.js";
+import { type StreamOptions, streamingFeature } from "./streaming/index.js";
+import { type WebhookOptions, webhooksFeature } from "./webhooks/index.js";
 
-/**
- * A part of the server beyond the REST core: its routes and the background work it runs.
- * `start` returns a stop function; both run only in `createServer`, never in `createApp`.
- */
-export interface Feature {
-  name: string;
-  routes?: RouteGroup;
-  start?: (deps: AppDeps, options: FeatureOptions) => () => Promise<void> | void;
-}
-
+/** Every feature's own settings, as the server takes them (tests shorten the times). */
 export interface FeatureOptions {
-  /** Milliseconds between guard/plan ticks; tests shorten it. */
+  /** Milliseconds between guard and plan ticks (default 5 s). */
   tickMs?: number;
-  /** SSE heartbeat, retry hint and per-connection backlog limit; tests shorten them. */
+  /** SSE heartbeat, retry hint and per-connection backlog limit. */
   stream?: StreamOptions;
-  /** Guard loop tuning (no-data hold, split settling, metrics retention); tests shorten it. */
+  /** Guard loop tuning (no-data hold, split settling). */
   guard?: GuardLoopOptions;
-  /** Webhook delivery (fetch, retries, back-off); tests inject fetch and shorten the back-off. */
+  /** Metric buckets' retention and pruning. */
+  metrics?: MetricsOptions;
+  /** Webhook delivery (fetch, retries, back-off). */
   webhooks?: WebhookOptions;
 }
 
-/** The features the server runs, in mount order. */
-export const features: Feature[] = [
-  streamFeature,
+/**
+ * The features the server runs, in mount order. The server is these and the kernel: nothing else
+ * mounts routes or starts background work.
+ */
+export const features: Feature<FeatureOptions>[] = [
+  healthFeature,
+  flagsFeature,
+  evaluationFeature,
+  streamingFeature,
+  metricsFeature,
   guardFeature,
   rolloutPlansFeature,
-  clientApiFeature,
-  ofrepFeature,
+  webhooksFeature,
 ];

@@ -1,6 +1,9 @@
-import { type EvaluationContext, evaluateFlag } from "../../sdk/core/index.js";
-import { EtagHash, matchesIfNoneMatch } from "../kernel/http/etag.js";
-import type { FlagList } from "./flag-lists.js";
+import type { EvaluationContext } from "../../sdk/core/index.js";
+import { evaluateFlag } from "../../sdk/core/index.js";
+import { AnswerTag, matchesIfNoneMatch } from "../kernel/http/etag.js";
+import type { EnvironmentSnapshot } from "../kernel/snapshot/environment-snapshot.js";
+import type { ReadContext } from "./context-reader.js";
+import { type FlagList, flagList } from "./flag-lists.js";
 import { clientFragment, type Fragment } from "./result-json.js";
 
 export interface ClientAnswer {
@@ -25,7 +28,7 @@ export function clientAnswer(
   contextText: string,
   each?: (fragment: Fragment, index: number) => void,
 ): ClientAnswer {
-  const hash = new EtagHash().text(contextText);
+  const tag = new AnswerTag(contextText);
   const { flags, fragments } = list;
   const n = flags.length;
   if (texts.length !== n) texts = new Array(n);
@@ -33,23 +36,33 @@ export function clientAnswer(
     const flag = flags[i]!;
     const f = clientFragment(flag, evaluateFlag(flag, context), fragments[i]);
     texts[i] = f.text;
-    hash.pair(f.hashA, f.hashB);
+    tag.add(f);
     each?.(f, i);
   }
   const body = `{"flags":{${texts.join(",")}}}`;
-  return { body, etag: hash.etag() };
+  return { body, etag: tag.etag() };
 }
 
-/** The HTTP answer for `answer`: a 304 when the caller's If-None-Match still holds. */
-export function answerResponse(
-  answer: ClientAnswer,
+/** An evaluated answer as HTTP: a 304 when the caller's If-None-Match still holds. */
+export interface TaggedResponse {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** The one 304-or-200 decision of every tagged evaluation answer (client API and OFREP bulk). */
+export function taggedResponse(body: string, etag: string, ifNoneMatch: string | undefined): TaggedResponse {
+  return matchesIfNoneMatch(ifNoneMatch, etag)
+    ? { status: 304, headers: { etag }, body: null }
+    : { status: 200, headers: { "content-type": "application/json", etag }, body };
+}
+
+/** `POST /api/client/evaluate`'s answer, for the Hono route and the lane alike. */
+export function clientEvaluateResponse(
+  snapshot: EnvironmentSnapshot,
+  input: ReadContext,
   ifNoneMatch: string | undefined,
-): { status: 200 | 304; headers: Record<string, string>; body: string | null } {
-  return matchesIfNoneMatch(ifNoneMatch, answer.etag)
-    ? { status: 304, headers: { etag: answer.etag }, body: null }
-    : {
-        status: 200,
-        headers: { "content-type": "application/json", etag: answer.etag },
-        body: answer.body,
-      };
+): TaggedResponse {
+  const answer = clientAnswer(flagList(snapshot, true), input.context, input.text);
+  return taggedResponse(answer.body, answer.etag, ifNoneMatch);
 }

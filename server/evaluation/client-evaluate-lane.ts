@@ -1,11 +1,10 @@
 import type { IncomingMessage, RequestListener } from "node:http";
-import { corsHeaders, originAllowed } from "../kernel/auth/cors.js";
-import { bearer, scopeAllows } from "../kernel/auth/require-token.js";
+import { admitBrowserRequest } from "../kernel/auth/client-access.js";
+import { corsHeaders } from "../kernel/auth/cors.js";
 import type { AppDeps } from "../kernel/deps.js";
-import { answerResponse, clientAnswer } from "./client-answer.js";
-import { readContext } from "./client-evaluate-route.js";
-import { CLIENT_API_SCOPES } from "./client-routes.js";
-import { flagList } from "./flag-lists.js";
+import { declaredWithin } from "../kernel/http/body-limit.js";
+import { clientEvaluateResponse } from "./client-answer.js";
+import { readContext } from "./context-reader.js";
 
 const PATH = "/api/client/evaluate";
 
@@ -13,16 +12,16 @@ const PATH = "/api/client/evaluate";
  * `POST /api/client/evaluate` served straight on node:http, in front of the Hono app.
  *
  * Every page load calls this route, and through Hono a request paid more for the framework
- * (web Request and Headers objects built from the socket's headers, four async middlewares, a
- * Response turned back into Node headers) than for evaluating 50 flags. The lane answers only
- * the plain case, with the same functions the Hono route and its middlewares use (token store,
- * scope and origin checks, the answer builder, `readContext`): a known token of the right scope
- * bound to an environment that exists, an allowed origin or none, a declared body length within
- * the limit, a body that is a valid request. Anything else (a preflight, a bad or missing token,
- * a refused origin, a chunked or oversized body, bad JSON, an admin token that names its
- * environment) is handed to Hono unchanged, so every error answer is written in one place. A
- * body already read is handed over as `rawBody`, which @hono/node-server reads instead of the
- * socket.
+ * (web Request and Headers objects built from the socket's headers, async middlewares, a
+ * Response turned back into Node headers) than for evaluating 50 flags. The lane is not a second
+ * pipeline: it runs the Hono route's own checks, as the same functions (`declaredWithin` of the
+ * body limit, `admitBrowserRequest` of the browser routes' access, `readContext`) and builds the
+ * same answer (`clientEvaluateResponse`). When any check refuses, or anything is not the plain
+ * case (a preflight, a chunked body, an admin token that must name its environment), the request
+ * goes to Hono unchanged, which runs the same checks again and answers the error in the one
+ * place errors are answered. A body already read is handed over as `rawBody`, which
+ * @hono/node-server reads instead of the socket. Checks that apply to every request (logging,
+ * request metrics) wrap both pipelines at the node:http listener, outside this lane.
  */
 export function clientEvaluateLane(
   deps: AppDeps,
@@ -32,33 +31,27 @@ export function clientEvaluateLane(
   return (req, res) => {
     if (req.method !== "POST" || req.url !== PATH) return next(req, res);
     const headers = req.headers;
-    const secret = bearer(headers.authorization);
-    const principal = secret === undefined ? null : deps.tokens.resolve(secret);
-    const length = Number(headers["content-length"]);
     const origin = headers.origin;
-    if (
-      principal === null ||
-      principal.environment === null ||
-      !scopeAllows(principal, CLIENT_API_SCOPES) ||
-      (origin !== undefined && !originAllowed(deps, principal, origin)) ||
-      headers["transfer-encoding"] !== undefined ||
-      !(length <= maxBodyBytes)
-    )
+    let environment: string | null;
+    try {
+      if (!declaredWithin(headers["content-length"], headers["transfer-encoding"], maxBodyBytes))
+        return next(req, res);
+      environment = admitBrowserRequest(deps, { authorization: headers.authorization, origin }).environment;
+    } catch {
       return next(req, res);
-    const environment = principal.environment;
+    }
+    if (environment === null) return next(req, res);
+    const env = environment;
 
     readBody(req, (body) => {
       const text = body.toString();
-      const store = deps.flags.get(environment);
-      let context: Record<string, unknown> | undefined;
-      try {
-        context = readContext(text);
-      } catch {}
-      if (store === undefined || context === undefined) {
+      const snapshot = deps.snapshots.get(env);
+      const input = readContext(text);
+      if (snapshot === undefined || !input.ok) {
         (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
         return next(req, res);
       }
-      const r = answerResponse(clientAnswer(flagList(store, true), context, text), headers["if-none-match"]);
+      const r = clientEvaluateResponse(snapshot, input, headers["if-none-match"]);
       const head: Record<string, string> =
         origin === undefined ? r.headers : { ...r.headers, vary: "Origin", ...corsHeaders(origin) };
       res.writeHead(r.status, head);

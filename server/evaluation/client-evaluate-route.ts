@@ -5,9 +5,10 @@ import { environmentOf } from "../kernel/http/environment-of.js";
 import { body, json } from "../kernel/http/json-helpers.js";
 import { problems } from "../kernel/http/problem.js";
 import type { router } from "../kernel/http/router.js";
-import { answerResponse, clientAnswer } from "./client-answer.js";
+import { clientEvaluateResponse } from "./client-answer.js";
+import { readContext } from "./context-reader.js";
 import { EvaluationContext } from "./evaluation-schemas.js";
-import { flagList } from "./flag-lists.js";
+import { snapshotOf } from "./snapshot-of.js";
 
 const ClientEvaluateBody = z
   .object({ context: EvaluationContext.optional() })
@@ -48,34 +49,15 @@ const route = createRoute({
   },
 });
 
-/** Reads `{ context }` from the raw text: the hot path skips the generic validator (see below). */
-export function readContext(text: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = text === "" ? {} : JSON.parse(text);
-  } catch {
-    throw problems.badRequest("the body is not valid JSON: check quotes, commas and brackets");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-    throw problems.badRequest('the body must be a JSON object: { "context": { … } }');
-  const context = (parsed as { context?: unknown }).context ?? {};
-  if (typeof context !== "object" || context === null || Array.isArray(context))
-    throw problems.badRequest("context: context must be a JSON object of attributes");
-  return context as Record<string, unknown>;
-}
-
-export function evaluateRoute(app: ReturnType<typeof router>, deps: AppDeps) {
-  // Documented from the zod schemas, but validated by hand: this is the endpoint every page load
-  // calls, and the generic validator (web Request, zod walk) cost more than everything else the
-  // request does. The check is the same: a JSON object whose `context` is an object.
+/** `POST /api/client/evaluate`: the Hono route (the lane in front of Hono answers its plain case). */
+export function clientEvaluateRoute(app: ReturnType<typeof router>, deps: AppDeps) {
+  // Documented from the zod schemas, but read by `readContext` (see there for why).
   app.openAPIRegistry.registerPath(route);
   app.post(route.path, async (c) => {
-    const env = environmentOf(c);
-    const store = deps.flags.get(env);
-    if (!store) throw problems.notFound(`environment \`${env}\` does not exist`);
-    const text = await c.req.text();
-    const answer = clientAnswer(flagList(store, true), readContext(text), text);
-    const r = answerResponse(answer, c.req.header("if-none-match"));
+    const snapshot = snapshotOf(deps, environmentOf(c));
+    const input = readContext(await c.req.text());
+    if (!input.ok) throw problems.badRequest(input.detail);
+    const r = clientEvaluateResponse(snapshot, input, c.req.header("if-none-match"));
     return new Response(r.body, { status: r.status, headers: r.headers });
   });
 }

@@ -4,7 +4,7 @@ export const EvaluationContext = z
   .record(z.string(), z.unknown(), { error: "context must be a JSON object of attributes" })
   .openapi("EvaluationContext", { example: { userId: "user-42", country: "DE" } });
 
-export const EvaluateBody = z.object({ context: EvaluationContext }).openapi("EvaluateRequest");
+export const EvaluateBody = z.object({ context: EvaluationContext.optional() }).openapi("EvaluateRequest");
 
 export const EvaluationResult = z
   .object({

@@ -1,20 +1,25 @@
-import type { Feature } from "../features.js";
-import type { AppDeps } from "../kernel/deps.js";
-import { ClientStreamHub } from "../streaming/client-stream-hub.js";
-import { clientApiRoutes } from "./client-routes.js";
+import { browserAccess } from "../kernel/auth/client-access.js";
+import type { Feature } from "../kernel/feature.js";
+import { router } from "../kernel/http/router.js";
+import { clientEvaluateRoute } from "./client-evaluate-route.js";
+import { ofrepRoutes } from "./ofrep-routes.js";
+import { serverEvaluateRoute } from "./server-evaluate-route.js";
 
-const hubs = new WeakMap<AppDeps, ClientStreamHub>();
-
-/** The browsers' stream hub of one server (one set of deps); made on first use. */
-export function clientStreamHubOf(deps: AppDeps): ClientStreamHub {
-  const hub = hubs.get(deps) ?? new ClientStreamHub(deps);
-  hubs.set(deps, hub);
-  return hub;
-}
-
-/** The client API (evaluate, stream); the stream's heartbeat runs while started. */
-export const clientApiFeature: Feature = {
-  name: "client-api",
-  routes: (deps) => clientApiRoutes(deps, clientStreamHubOf(deps)),
-  start: (deps, options) => clientStreamHubOf(deps).start(options.stream),
+/**
+ * Evaluation over HTTP, from each environment's snapshot: every flag for a server
+ * (`/api/sdk/evaluate`), client-visible values for a browser (`/api/client/evaluate`, also served
+ * by the lane in front of Hono), and the OpenFeature Remote Evaluation Protocol (`/ofrep/*`).
+ * One context reader, one answer tag, one access check for the browser routes.
+ */
+export const evaluationFeature: Feature = {
+  name: "evaluation",
+  routes: (deps) => {
+    const app = router();
+    serverEvaluateRoute(app, deps);
+    // `?token=` stays accepted here as on every client API route (EventSource needs it on the stream).
+    app.use("/api/client/evaluate", ...browserAccess(deps, { allowQuery: true }));
+    clientEvaluateRoute(app, deps);
+    ofrepRoutes(app, deps);
+    return app;
+  },
 };

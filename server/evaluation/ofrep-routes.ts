@@ -1,16 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { evaluateFlag } from "../../sdk/core/index.js";
-import { MAX_BODY_BYTES } from "../app.js";
-import { cors, requireAllowedOrigin } from "../kernel/auth/cors.js";
-import { type AuthEnv, requireToken } from "../kernel/auth/require-token.js";
+import { browserAccess } from "../kernel/auth/client-access.js";
+import type { AuthEnv } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
-import { limitBody } from "../kernel/http/body-limit.js";
+import { limitBody, MAX_BODY_BYTES } from "../kernel/http/body-limit.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
 import { environmentOf } from "../kernel/http/environment-of.js";
-import { evaluationEtag, matchesIfNoneMatch } from "../kernel/http/etag.js";
-import { problems } from "../kernel/http/problem.js";
-import { router } from "../kernel/http/router.js";
+import { AnswerTag } from "../kernel/http/etag.js";
+import type { router } from "../kernel/http/router.js";
+import { taggedResponse } from "./client-answer.js";
+import { readContext } from "./context-reader.js";
 import { flagList } from "./flag-lists.js";
 import { flagNotFound, ofrepAnswer } from "./ofrep-result.js";
 import {
@@ -22,41 +22,12 @@ import {
   EvaluationSuccess,
   FlagNotFound,
 } from "./ofrep-schemas.js";
+import { snapshotOf } from "./snapshot-of.js";
 
-type Parsed =
-  | { context: Record<string, unknown>; contextJson: string }
-  | { errorCode: string; errorDetails: string };
-
-/** Reads `{ context }`; a body that is not JSON is PARSE_ERROR, a bad context INVALID_CONTEXT. */
-async function readContext(c: Context<AuthEnv>): Promise<Parsed> {
-  const text = await c.req.text();
-  let parsed: unknown = {};
-  if (text.trim() !== "") {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return { errorCode: "PARSE_ERROR", errorDetails: "the request body is not valid JSON" };
-    }
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-    return {
-      errorCode: "INVALID_CONTEXT",
-      errorDetails: 'the body must be a JSON object: { "context": { … } }',
-    };
-  const context = (parsed as { context?: unknown }).context ?? {};
-  if (typeof context !== "object" || context === null || Array.isArray(context))
-    return { errorCode: "INVALID_CONTEXT", errorDetails: "context must be a JSON object of attributes" };
-  const targetingKey = (context as { targetingKey?: unknown }).targetingKey;
-  if (targetingKey !== undefined && typeof targetingKey !== "string")
-    return { errorCode: "INVALID_CONTEXT", errorDetails: "targetingKey must be a string" };
-  return { context: context as Record<string, unknown>, contextJson: JSON.stringify(context) };
-}
-
-function storeOf(deps: AppDeps, c: Context<AuthEnv>) {
-  const env = environmentOf(c);
-  const store = deps.flags.get(env);
-  if (!store) throw problems.notFound(`environment \`${env}\` does not exist`);
-  return store;
+/** The request's context, or the OFREP error that answers it (`{ errorCode, errorDetails }`). */
+async function ofrepInput(c: Context<AuthEnv>) {
+  const input = readContext(await c.req.text());
+  return input.ok ? input : { errorCode: input.code, errorDetails: input.detail };
 }
 
 const ofrepJson = (c: Context, body: unknown, status: number, headers: Record<string, string> = {}) =>
@@ -115,12 +86,8 @@ const bulkRoute = createRoute({
 });
 
 /** The OpenFeature Remote Evaluation Protocol, so any OpenFeature SDK can use Rollguard. */
-export function ofrepRoutes(deps: AppDeps) {
-  const app = router();
-  app.use("/ofrep/*", limitBody(MAX_BODY_BYTES));
-  app.use("/ofrep/*", cors(deps));
-  app.use("/ofrep/*", requireToken(deps.tokens, ["client", "server"]));
-  app.use("/ofrep/*", requireAllowedOrigin(deps));
+export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
+  app.use("/ofrep/*", limitBody(MAX_BODY_BYTES), ...browserAccess(deps));
 
   // Documented from the zod schemas, but the handlers read the body themselves: OFREP wants its
   // own error shapes (PARSE_ERROR, INVALID_CONTEXT), not problem+json.
@@ -130,9 +97,9 @@ export function ofrepRoutes(deps: AppDeps) {
   app.post("/ofrep/v1/evaluate/flags/:key", async (c) => {
     const key = c.req.param("key");
     const forBrowser = c.var.principal.scope === "client";
-    const store = storeOf(deps, c);
-    const input = await readContext(c);
-    if ("errorCode" in input) return ofrepJson(c, { key, ...input }, 400);
+    const { store } = snapshotOf(deps, environmentOf(c));
+    const input = await ofrepInput(c);
+    if (!("ok" in input)) return ofrepJson(c, { key, ...input }, 400);
     const flag = store.get(key);
     if (!flag || (forBrowser && flag.config.clientVisible !== true)) {
       const notFound = flagNotFound(key);
@@ -144,17 +111,17 @@ export function ofrepRoutes(deps: AppDeps) {
 
   app.post("/ofrep/v1/evaluate/flags", async (c) => {
     const forBrowser = c.var.principal.scope === "client";
-    const store = storeOf(deps, c);
-    const input = await readContext(c);
-    if ("errorCode" in input) return ofrepJson(c, input, 400);
-    const { flags } = flagList(store, forBrowser);
-    const results = flags.map(
-      (flag) => ofrepAnswer(flag, evaluateFlag(flag, input.context), forBrowser).body,
-    );
-    const body = JSON.stringify({ flags: results });
-    const etag = evaluationEtag(input.contextJson, body);
-    if (matchesIfNoneMatch(c.req.header("if-none-match"), etag)) return c.body(null, 304, { etag });
-    return c.body(body, 200, { "content-type": "application/json", etag });
+    const snapshot = snapshotOf(deps, environmentOf(c));
+    const input = await ofrepInput(c);
+    if (!("ok" in input)) return ofrepJson(c, input, 400);
+    const tag = new AnswerTag(input.text);
+    const results = flagList(snapshot, forBrowser).flags.map((flag) => {
+      const result = ofrepAnswer(flag, evaluateFlag(flag, input.context), forBrowser).body;
+      const text = JSON.stringify(result);
+      tag.addText(text);
+      return text;
+    });
+    const r = taggedResponse(`{"flags":[${results.join(",")}]}`, tag.etag(), c.req.header("if-none-match"));
+    return new Response(r.body, { status: r.status, headers: r.headers });
   });
-  return app;
 }

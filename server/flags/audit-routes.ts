@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt } from "drizzle-orm";
 import { requireToken } from "../kernel/auth/require-token.js";
-import { auditEvents } from "../kernel/db/schema.js";
+import { auditPage } from "../kernel/change/audit-trail.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { EnvironmentKey, errorResponses, FlagKey } from "../kernel/http/common-schemas.js";
 import { json } from "../kernel/http/json-helpers.js";
@@ -50,20 +49,7 @@ export function auditRoutes(deps: AppDeps) {
     }),
     (c) => {
       const q = c.req.valid("query");
-      const rows = deps.db
-        .select()
-        .from(auditEvents)
-        .where(
-          and(
-            q.flag ? eq(auditEvents.flagKey, q.flag) : undefined,
-            q.environment ? eq(auditEvents.environment, q.environment) : undefined,
-            q.action ? eq(auditEvents.action, q.action) : undefined,
-            q.before ? lt(auditEvents.id, q.before) : undefined,
-          ),
-        )
-        .orderBy(desc(auditEvents.id))
-        .limit(q.limit)
-        .all();
+      const rows = auditPage(deps.db, q);
       return c.json(
         {
           events: rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),

@@ -1,6 +1,6 @@
 import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
 import { environments, flags } from "../kernel/db/schema.js";
-import { problems } from "../kernel/http/problem.js";
+import * as errors from "../kernel/errors.js";
 import { insertInitialState } from "./flag-commands.js";
 import { defaultWeights } from "./flag-defaults.js";
 import { findEnvironment } from "./flag-rows.js";
@@ -39,8 +39,7 @@ export function createEnvironment(
   actor: string,
 ) {
   return commitChange(deps, (tx, now) => {
-    if (findEnvironment(tx, input.key))
-      throw problems.conflict(`environment \`${input.key}\` already exists`);
+    if (findEnvironment(tx, input.key)) throw errors.conflict(`environment \`${input.key}\` already exists`);
     const env = tx
       .insert(environments)
       .values({ key: input.key, name: input.name ?? input.key, revision: 0, createdAt: now })

@@ -4,7 +4,7 @@ import { type ChangeDeps, type ChangeWork, commitChange } from "../kernel/change
 import type { Db } from "../kernel/db/database.js";
 import { environments, flagStates, flags } from "../kernel/db/schema.js";
 import { definedOnly } from "../kernel/defined-only.js";
-import { problems } from "../kernel/http/problem.js";
+import * as errors from "../kernel/errors.js";
 import { checkRuleVariants, checkWeights, defaultWeights, resolveVariants } from "./flag-defaults.js";
 import { type FlagStateRow, findFlag, findState, statesOf, toFlagOut, toStateOut } from "./flag-rows.js";
 import type { CreateFlagInput, FlagStateOut, FlagStatePatchInput, UpdateFlagInput } from "./flag-schemas.js";
@@ -16,7 +16,7 @@ export interface Actor {
 export function createFlag(deps: ChangeDeps, input: CreateFlagInput, { actor }: Actor) {
   const { variants, offVariant } = resolveVariants(input.type, input.variants, input.offVariant);
   return commitChange(deps, (tx, now) => {
-    if (findFlag(tx, input.key)) throw problems.conflict(`a flag with key \`${input.key}\` already exists`);
+    if (findFlag(tx, input.key)) throw errors.conflict(`a flag with key \`${input.key}\` already exists`);
     const flag = tx
       .insert(flags)
       .values({
@@ -143,9 +143,9 @@ export function applyStatePatch(
 ): ChangeWork<FlagStateOut> {
   const flag = liveFlag(tx, key);
   const before = findState(tx, key, environment);
-  if (!before) throw problems.notFound(`environment \`${environment}\` does not exist`);
+  if (!before) throw errors.notFound(`environment \`${environment}\` does not exist`);
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== before.version)
-    throw problems.stale(
+    throw errors.stale(
       `flag \`${key}\` in \`${environment}\` is at version ${before.version}, not ${opts.expectedVersion}: read it again and retry`,
       { currentVersion: before.version },
     );
@@ -185,7 +185,7 @@ export function applyStatePatch(
 
 function liveFlag(tx: ChangeDeps["db"], key: string) {
   const flag = findFlag(tx, key);
-  if (!flag || flag.archivedAt !== null) throw problems.notFound(`flag \`${key}\` does not exist`);
+  if (!flag || flag.archivedAt !== null) throw errors.notFound(`flag \`${key}\` does not exist`);
   return flag;
 }
 

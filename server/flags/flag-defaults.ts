@@ -1,5 +1,5 @@
 import type { FlagType, Variant, VariantWeight } from "../../sdk/core/types.js";
-import { problems } from "../kernel/http/problem.js";
+import * as errors from "../kernel/errors.js";
 
 export const BOOLEAN_VARIANTS: Variant[] = [
   { key: "true", value: true },
@@ -27,21 +27,20 @@ export function resolveVariants(
 ): { variants: Variant[]; offVariant: string } {
   if (type === "boolean") {
     if (variants)
-      throw problems.badRequest("boolean flags have the fixed variants `true` and `false`; omit `variants`");
+      throw errors.invalid("boolean flags have the fixed variants `true` and `false`; omit `variants`");
     if (offVariant !== undefined && offVariant !== "false" && offVariant !== "true")
-      throw problems.badRequest("offVariant of a boolean flag must be `false` or `true`");
+      throw errors.invalid("offVariant of a boolean flag must be `false` or `true`");
     return { variants: BOOLEAN_VARIANTS, offVariant: offVariant ?? "false" };
   }
-  if (!variants)
-    throw problems.badRequest(`a ${type} flag needs \`variants\`: at least two { key, value } pairs`);
+  if (!variants) throw errors.invalid(`a ${type} flag needs \`variants\`: at least two { key, value } pairs`);
   const keys = new Set<string>();
   for (const v of variants) {
-    if (keys.has(v.key)) throw problems.badRequest(`variant key \`${v.key}\` appears twice`);
+    if (keys.has(v.key)) throw errors.invalid(`variant key \`${v.key}\` appears twice`);
     keys.add(v.key);
-    if (!fitsType(type, v.value)) throw problems.badRequest(`variant \`${v.key}\` must have a ${type} value`);
+    if (!fitsType(type, v.value)) throw errors.invalid(`variant \`${v.key}\` must have a ${type} value`);
   }
   const off = offVariant ?? variants[0]!.key;
-  if (!keys.has(off)) throw problems.badRequest(`offVariant \`${off}\` is not one of the variants`);
+  if (!keys.has(off)) throw errors.invalid(`offVariant \`${off}\` is not one of the variants`);
   return { variants, offVariant: off };
 }
 
@@ -60,16 +59,16 @@ export function checkWeights(weights: VariantWeight[], variants: Variant[]): voi
   let total = 0;
   for (const w of weights) {
     if (!keys.has(w.variant))
-      throw problems.badRequest(`weights: \`${w.variant}\` is not one of the flag's variants`);
+      throw errors.invalid(`weights: \`${w.variant}\` is not one of the flag's variants`);
     total += Math.round(w.weight * 1000);
   }
-  if (total !== 100_000) throw problems.badRequest(`weights must sum to 100; they sum to ${total / 1000}`);
+  if (total !== 100_000) throw errors.invalid(`weights must sum to 100; they sum to ${total / 1000}`);
 }
 
 export function checkRuleVariants(rules: Array<{ variant?: string | undefined }>, variants: Variant[]): void {
   const keys = new Set(variants.map((v) => v.key));
   rules.forEach((r, i) => {
     if (r.variant !== undefined && !keys.has(r.variant))
-      throw problems.badRequest(`rules.${i}.variant: \`${r.variant}\` is not one of the flag's variants`);
+      throw errors.invalid(`rules.${i}.variant: \`${r.variant}\` is not one of the flag's variants`);
   });
 }

@@ -1,7 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, gt, isNull, like } from "drizzle-orm";
 import { actorOf, requireToken } from "../kernel/auth/require-token.js";
-import { flags } from "../kernel/db/schema.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { EnvironmentKey, errorResponses, FlagKey } from "../kernel/http/common-schemas.js";
 import { parseIfMatch, versionEtag } from "../kernel/http/if-match.js";
@@ -9,7 +7,7 @@ import { body, json } from "../kernel/http/json-helpers.js";
 import { problems } from "../kernel/http/problem.js";
 import { router } from "../kernel/http/router.js";
 import { archiveFlag, createFlag, patchFlagState, updateFlag } from "./flag-commands.js";
-import { findFlag, statesByFlag, statesOf, toFlagOut } from "./flag-rows.js";
+import { findFlag, listFlags, statesByFlag, statesOf, toFlagOut } from "./flag-rows.js";
 import { CreateFlagBody, Flag, FlagState, FlagStatePatch, UpdateFlagBody } from "./flag-schemas.js";
 
 const KeyParam = z.object({ key: FlagKey });
@@ -52,20 +50,7 @@ export function flagRoutes(deps: AppDeps) {
     }),
     (c) => {
       const q = c.req.valid("query");
-      const where = and(
-        q.archived === "true" ? undefined : isNull(flags.archivedAt),
-        q.after ? gt(flags.key, q.after) : undefined,
-        q.q ? like(flags.key, `%${q.q.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`) : undefined,
-        q.tag ? like(flags.tags, `%${JSON.stringify(q.tag)}%`) : undefined,
-      );
-      const rows = deps.db
-        .select()
-        .from(flags)
-        .where(where)
-        .orderBy(asc(flags.key))
-        .limit(q.limit + 1)
-        .all();
-      const page = rows.slice(0, q.limit).filter((r) => !q.tag || r.tags.includes(q.tag));
+      const { page, next } = listFlags(deps.db, q);
       const states = statesByFlag(
         deps.db,
         page.map((f) => f.key),
@@ -73,7 +58,7 @@ export function flagRoutes(deps: AppDeps) {
       return c.json(
         {
           flags: page.map((f) => toFlagOut(f, states.get(f.key) ?? [])),
-          next: rows.length > q.limit ? rows[q.limit - 1]!.key : null,
+          next,
         },
         200,
       );

@@ -1,29 +1,11 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
-import type { FlagConfig, FlagSet, JsonValue, Rule } from "../../sdk/core/types.js";
+import { and, asc, eq, gt, inArray, isNull, like } from "drizzle-orm";
+import type { JsonValue } from "../../sdk/core/types.js";
 import type { Db } from "../kernel/db/database.js";
-import { environments, flagStates, flags } from "../kernel/db/schema.js";
+import { flagStates, flags } from "../kernel/db/schema.js";
 import type { FlagOut, FlagStateOut } from "./flag-schemas.js";
 
 export type FlagRow = typeof flags.$inferSelect;
 export type FlagStateRow = typeof flagStates.$inferSelect;
-
-/** The one place a stored flag and state become what `sdk/core` evaluates. */
-export function toFlagConfig(flag: FlagRow, state: FlagStateRow): FlagConfig {
-  return {
-    key: flag.key,
-    type: flag.type,
-    variants: flag.variants as FlagConfig["variants"],
-    offVariant: flag.offVariant,
-    enabled: state.enabled,
-    percentage: state.percentageMilli / 1000,
-    stickiness: state.stickiness,
-    salt: state.salt,
-    rules: state.rules as Rule[],
-    weights: state.weights,
-    version: state.version,
-    clientVisible: flag.clientVisible,
-  };
-}
 
 export function toStateOut(state: FlagStateRow): FlagStateOut {
   return {
@@ -81,26 +63,33 @@ export function statesByFlag(db: Db, keys: string[]): Map<string, FlagStateRow[]
   return byFlag;
 }
 
-export function findEnvironment(db: Db, key: string) {
-  return db.select().from(environments).where(eq(environments.key, key)).get();
+/** One page of flags in key order, after `after`, by key substring and tag; `next` is the cursor. */
+export function listFlags(
+  db: Db,
+  q: {
+    archived?: string | undefined;
+    after?: string | undefined;
+    q?: string | undefined;
+    tag?: string | undefined;
+    limit: number;
+  },
+): { page: FlagRow[]; next: string | null } {
+  const where = and(
+    q.archived === "true" ? undefined : isNull(flags.archivedAt),
+    q.after ? gt(flags.key, q.after) : undefined,
+    q.q ? like(flags.key, `%${q.q.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`) : undefined,
+    q.tag ? like(flags.tags, `%${JSON.stringify(q.tag)}%`) : undefined,
+  );
+  const rows = db
+    .select()
+    .from(flags)
+    .where(where)
+    .orderBy(asc(flags.key))
+    .limit(q.limit + 1)
+    .all();
+  // LIKE over the JSON text can match a longer tag; the exact check keeps only the tag asked for.
+  const page = rows.slice(0, q.limit).filter((r) => !q.tag || r.tags.includes(q.tag));
+  return { page, next: rows.length > q.limit ? rows[q.limit - 1]!.key : null };
 }
 
-/** The environment's live (not archived) flags with its revision, read in one transaction. */
-export function readFlagSet(db: Db, environment: string): FlagSet | undefined {
-  return db.transaction((tx) => {
-    const env = tx.select().from(environments).where(eq(environments.key, environment)).get();
-    if (!env) return undefined;
-    const rows = tx
-      .select()
-      .from(flagStates)
-      .innerJoin(flags, eq(flags.key, flagStates.flagKey))
-      .where(and(eq(flagStates.environment, environment), isNull(flags.archivedAt)))
-      .orderBy(flags.key)
-      .all();
-    return {
-      environment,
-      revision: env.revision,
-      flags: rows.map((r) => toFlagConfig(r.flags, r.flag_states)),
-    };
-  });
-}
+export { findEnvironment } from "../kernel/db/environment-rows.js";

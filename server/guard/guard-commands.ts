@@ -1,18 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { findEnvironment, findFlag } from "../flags/flag-rows.js";
+import { requireLiveState } from "../flags/index.js";
 import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
-import type { Db } from "../kernel/db/database.js";
 import { guardRuns, guards } from "../kernel/db/schema.js";
-import { problems } from "../kernel/http/problem.js";
+import * as errors from "../kernel/errors.js";
 import { findGuard, type GuardRow, latestRun } from "./guard-rows.js";
 import type { GuardRule } from "./stats/guard-rule.js";
-
-function requireFlagIn(tx: Db, flagKey: string, environment: string) {
-  const flag = findFlag(tx, flagKey);
-  if (!flag || flag.archivedAt !== null) throw problems.notFound(`flag \`${flagKey}\` does not exist`);
-  if (!findEnvironment(tx, environment))
-    throw problems.notFound(`environment \`${environment}\` does not exist`);
-}
 
 /**
  * Sets (replaces) the guard rules of a flag in an environment. A run already under way keeps the
@@ -27,10 +19,10 @@ export function setGuard(
   opts: { actor: string; expectedVersion?: number | undefined },
 ): GuardRow {
   return commitChange(deps, (tx, now) => {
-    requireFlagIn(tx, flagKey, environment);
+    requireLiveState(tx, flagKey, environment);
     const before = findGuard(tx, flagKey, environment);
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== (before?.version ?? 0))
-      throw problems.stale(
+      throw errors.stale(
         `the guard of \`${flagKey}\` in \`${environment}\` is at version ${before?.version ?? 0}, not ${opts.expectedVersion}: read it again and retry`,
         { currentVersion: before?.version ?? 0 },
       );
@@ -67,7 +59,7 @@ export function setGuard(
 export function removeGuard(deps: ChangeDeps, flagKey: string, environment: string, actor: string): void {
   commitChange(deps, (tx, now) => {
     const before = findGuard(tx, flagKey, environment);
-    if (!before) throw problems.notFound(`flag \`${flagKey}\` has no guard in \`${environment}\``);
+    if (!before) throw errors.notFound(`flag \`${flagKey}\` has no guard in \`${environment}\``);
     tx.delete(guards)
       .where(and(eq(guards.flagKey, flagKey), eq(guards.environment, environment)))
       .run();

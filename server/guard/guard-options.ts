@@ -11,10 +11,6 @@ export interface GuardLoopOptions {
    * (default 30 s): reports flushed meanwhile mix counts from before and after the change.
    */
   settleMs?: number;
-  /** How long metric buckets are kept (default 24 h). */
-  retentionMs?: number;
-  /** How often the loop prunes old buckets (default 60 s). */
-  pruneEveryMs?: number;
   /** Passed to `decide` (guardedMetrics, noDataTicks and circuitBreaker are the loop's). */
   decide?: Omit<DecideOptions, "guardedMetrics" | "noDataTicks" | "circuitBreaker">;
 }
@@ -23,8 +19,6 @@ export const GUARD_LOOP_DEFAULTS = {
   tickMs: 5000,
   noDataMs: 30_000,
   settleMs: 30_000,
-  retentionMs: 24 * 60 * 60 * 1000,
-  pruneEveryMs: 60_000,
 } as const;
 
 export function loopOptions(opts: GuardLoopOptions = {}) {
@@ -36,8 +30,6 @@ export function loopOptions(opts: GuardLoopOptions = {}) {
     tickMs,
     noDataTicks: Math.max(3, Math.ceil(noDataMs / tickMs)),
     settleMs: pick(opts.settleMs, GUARD_LOOP_DEFAULTS.settleMs),
-    retentionMs: pick(opts.retentionMs, GUARD_LOOP_DEFAULTS.retentionMs),
-    pruneEveryMs: pick(opts.pruneEveryMs, GUARD_LOOP_DEFAULTS.pruneEveryMs),
     decide: opts.decide ?? {},
   };
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../kernel/db/database.js";
 import { guardRuns, guards } from "../kernel/db/schema.js";
-import { type ArmPair, emptyArmPair } from "../metrics/arm-counts.js";
+import { type ArmPair, emptyArmPair } from "../metrics/index.js";
 import type { GuardEvidence, GuardState } from "./stats/evidence.js";
 import { type GuardRule, GuardRuleSchema } from "./stats/guard-rule.js";
 

@@ -1,10 +1,15 @@
-import { and, desc, eq, ne } from "drizzle-orm";
-import { type FlagStateRow, findFlag, findState } from "../flags/flag-rows.js";
-import { auditEvents, guardRuns } from "../kernel/db/schema.js";
+import { and, eq } from "drizzle-orm";
+import { type FlagStateRow, findFlag, findState } from "../flags/index.js";
+import { lastAudit } from "../kernel/change/audit-trail.js";
+import { guardRuns } from "../kernel/db/schema.js";
 import type { AppDeps } from "../kernel/deps.js";
-import { subtractCounts } from "../metrics/arm-counts.js";
-import { bucketStartOf, METRICS_BUCKET_MS } from "../metrics/bucket.js";
-import { bucketsSince, sumBuckets } from "../metrics/totals.js";
+import {
+  bucketStartOf,
+  bucketsSince,
+  METRICS_BUCKET_MS,
+  subtractCounts,
+  sumBuckets,
+} from "../metrics/index.js";
 import { evaluateRun } from "./evaluate-run.js";
 import { type GuardLoopOptions, loopOptions, type ResolvedLoopOptions } from "./guard-options.js";
 import {
@@ -19,7 +24,7 @@ import {
   runEvidenceOf,
   zeroTotals,
 } from "./guard-rows.js";
-import { recordEvents, recordRollback } from "./record-outcome.js";
+import { GUARD_ACTOR, recordEvents, recordRollback } from "./record-outcome.js";
 import type { GuardState } from "./stats/evidence.js";
 import type { GuardRule } from "./stats/guard-rule.js";
 import type { GuardWindow } from "./stats/window.js";
@@ -99,20 +104,7 @@ function tickGuard(deps: AppDeps, guard: GuardRow, now: number, opts: ResolvedLo
 
 /** The latest actor other than the guard in the flag's audit trail: who opened it. */
 function openedBy(deps: AppDeps, flagKey: string, environment: string): string | null {
-  const row = deps.db
-    .select({ actor: auditEvents.actor })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.flagKey, flagKey),
-        eq(auditEvents.environment, environment),
-        ne(auditEvents.actor, "guard"),
-      ),
-    )
-    .orderBy(desc(auditEvents.id))
-    .limit(1)
-    .get();
-  return row?.actor ?? null;
+  return lastAudit(deps.db, flagKey, environment, GUARD_ACTOR)?.actor ?? null;
 }
 
 /**

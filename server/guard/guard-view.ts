@@ -1,4 +1,4 @@
-import { findState } from "../flags/flag-rows.js";
+import { findState } from "../flags/index.js";
 import type { Db } from "../kernel/db/database.js";
 import { findGuard, latestRun, rulesOf, runEvidenceOf } from "./guard-rows.js";
 import type { EvidenceSummary } from "./stats/evidence.js";

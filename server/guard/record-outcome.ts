@@ -1,11 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { applyStatePatch } from "../flags/flag-commands.js";
-import { findState } from "../flags/flag-rows.js";
+import { applyStatePatch, findState } from "../flags/index.js";
 import { type AuditInput, type ChangeWork, commitChange } from "../kernel/change/change-path.js";
 import type { Db } from "../kernel/db/database.js";
 import { guardRuns } from "../kernel/db/schema.js";
 import type { AppDeps } from "../kernel/deps.js";
-import { sendWebhooks } from "../webhooks/dispatcher.js";
+import { sendWebhooks } from "../webhooks/index.js";
 import type { RunOutcome } from "./evaluate-run.js";
 import { evidenceDetail } from "./evidence-detail.js";
 import type { GuardRunRow, RunConsumed, RunEvidence } from "./guard-rows.js";

@@ -3,15 +3,20 @@ import type { ChangeBus } from "./change/change-bus.js";
 import type { ChangeDeps } from "./change/change-path.js";
 import type { Clock } from "./clock.js";
 import type { Database_ } from "./db/database.js";
-import type { FlagCache } from "./snapshot/snapshots.js";
+import type { Snapshots } from "./snapshot/snapshots.js";
 
-/** Everything the HTTP app needs, built by `createServer` (or by a test) and passed in. */
+/**
+ * What every feature is given: the store and its one change path, the bus, the clock, tokens and
+ * snapshots. Built by `createDeps` (or by a test) and passed in; features keep their own parts
+ * (stream hubs, the webhook dispatcher) beside it, keyed by these deps.
+ */
 export interface AppDeps extends ChangeDeps {
   database: Database_;
   bus: ChangeBus;
   clock: Clock;
   tokens: TokenStore;
-  flags: FlagCache;
+  /** Each environment's current flags, compiled and serialised once per revision. */
+  snapshots: Snapshots;
   /** Origins every browser token may be used from (CORS), on top of each token's allowedOrigins. */
   corsOrigins?: string[];
   /** Log sink for errors that must not reach a client. */

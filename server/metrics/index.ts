@@ -1,5 +1,6 @@
 export * from "./arm-counts.js";
 export * from "./bucket.js";
+export { type MetricsOptions, metricsFeature } from "./feature.js";
 export * from "./ingest.js";
 export * from "./prune.js";
 export * from "./totals.js";

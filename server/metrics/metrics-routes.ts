@@ -6,7 +6,7 @@ import {
   METRICS_SDK_PATH,
   type MetricsReport,
 } from "../../sdk/core/metrics-report.js";
-import { cors, requireAllowedOrigin } from "../kernel/auth/cors.js";
+import { browserAccess } from "../kernel/auth/client-access.js";
 import { type AuthEnv, requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
@@ -29,7 +29,7 @@ export function metricsRoutes(deps: AppDeps) {
   const app = router();
 
   const accept = (c: Context<AuthEnv>, report: MetricsReport, clientVisibleOnly: boolean) =>
-    ingestMetrics(deps.db, environmentOf(c), report, deps.clock.now(), { clientVisibleOnly });
+    ingestMetrics(deps, environmentOf(c), report, deps.clock.now(), { clientVisibleOnly });
 
   app.use(METRICS_SDK_PATH, requireToken(deps.tokens, ["server"]));
   app.openapi(
@@ -49,9 +49,7 @@ export function metricsRoutes(deps: AppDeps) {
   );
 
   // Browsers: client tokens, client-visible flags only, CORS as for the rest of the client API.
-  app.use(METRICS_CLIENT_PATH, cors(deps));
-  app.use(METRICS_CLIENT_PATH, requireToken(deps.tokens, ["client", "server"]));
-  app.use(METRICS_CLIENT_PATH, requireAllowedOrigin(deps));
+  app.use(METRICS_CLIENT_PATH, ...browserAccess(deps));
   app.openapi(
     createRoute({
       method: "post",

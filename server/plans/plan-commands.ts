@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { findFlag, findState } from "../flags/flag-rows.js";
+import { requireLiveState } from "../flags/index.js";
 import {
   type AuditInput,
   type ChangeDeps,
@@ -8,7 +8,7 @@ import {
 } from "../kernel/change/change-path.js";
 import type { Db } from "../kernel/db/database.js";
 import { planEvents, rolloutPlans } from "../kernel/db/schema.js";
-import { Problem, problems } from "../kernel/http/problem.js";
+import * as errors from "../kernel/errors.js";
 import {
   findActivePlan,
   findPlan,
@@ -51,13 +51,12 @@ export function createPlan(
 ): PlanOut {
   const stages = resolveStages(input);
   return commitChange(deps, (tx, now) => {
-    const state = liveState(tx, flagKey, environment);
+    const state = requireLiveState(tx, flagKey, environment);
     const active = findActivePlan(tx, flagKey, environment);
     if (active)
-      throw new Problem(
-        409,
-        "plan-exists",
+      throw errors.conflict(
         `flag \`${flagKey}\` already has an active plan in \`${environment}\` (${active.id}, ${active.state}): abort it first`,
+        "plan-exists",
         { planId: active.id },
       );
     const plan = tx
@@ -194,19 +193,18 @@ function act(
 ): PlanOut {
   return commitChange(deps, (tx, now) => {
     const plan = findPlan(tx, id);
-    if (!plan) throw problems.notFound(`plan \`${id}\` does not exist`);
+    if (!plan) throw errors.notFound(`plan \`${id}\` does not exist`);
     if (who.expectedVersion !== undefined && who.expectedVersion !== plan.version)
-      throw problems.stale(
+      throw errors.stale(
         `plan \`${id}\` is at version ${plan.version}, not ${who.expectedVersion}: read it again`,
         {
           currentVersion: plan.version,
         },
       );
     if (!from.includes(plan.state))
-      throw new Problem(
-        409,
-        "plan-state",
+      throw errors.conflict(
         `plan \`${id}\` is ${plan.state}; this needs it ${from.join(" or ")}`,
+        "plan-state",
         {
           state: plan.state,
         },
@@ -216,22 +214,13 @@ function act(
   });
 }
 
-function liveState(tx: Db, flagKey: string, environment: string) {
-  const flag = findFlag(tx, flagKey);
-  if (!flag || flag.archivedAt !== null) throw problems.notFound(`flag \`${flagKey}\` does not exist`);
-  const state = findState(tx, flagKey, environment);
-  if (!state) throw problems.notFound(`environment \`${environment}\` does not exist`);
-  return state;
-}
-
 /** A plan only sets percentages of a flag that is switched on; the kill switch is a person's. */
 function switchedOn(tx: Db, plan: PlanRow) {
-  const state = liveState(tx, plan.flagKey, plan.environment);
+  const state = requireLiveState(tx, plan.flagKey, plan.environment);
   if (!state.enabled)
-    throw new Problem(
-      409,
-      "flag-disabled",
+    throw errors.conflict(
       `flag \`${plan.flagKey}\` is switched off in \`${plan.environment}\`: switch it on first (enabled: true)`,
+      "flag-disabled",
     );
   return state;
 }

@@ -1,8 +1,13 @@
 import type { ServerResponse } from "node:http";
 import { type EvaluationContext, evaluateFlag } from "../../sdk/core/index.js";
-import { clientAnswer } from "../evaluation/client-answer.js";
-import { flagList } from "../evaluation/flag-lists.js";
-import { clientFragment, type Fragment, fragmentCache, removedFragment } from "../evaluation/result-json.js";
+import {
+  clientAnswer,
+  clientFragment,
+  type Fragment,
+  flagList,
+  fragmentCache,
+  removedFragment,
+} from "../evaluation/index.js";
 import type { PublishedChange } from "../kernel/change/change-bus.js";
 import { definedOnly } from "../kernel/defined-only.js";
 import type { AppDeps } from "../kernel/deps.js";
@@ -63,8 +68,8 @@ export class ClientStreamHub {
     res: ServerResponse,
     headers: Record<string, string>,
   ): boolean {
-    const store = this.deps.flags.get(environment);
-    if (!store) return false;
+    const snapshot = this.deps.snapshots.get(environment);
+    if (!snapshot) return false;
     res.writeHead(200, { ...SSE_HEADERS, ...headers });
     const stream: ClientStream = {
       context,
@@ -75,18 +80,17 @@ export class ClientStreamHub {
     };
     this.#streams.add(environment, stream);
     // Nothing below awaits, so no change can slip in between reading the flags and registering.
-    const list = flagList(store, true);
+    const list = flagList(snapshot, true);
     const answer = clientAnswer(list, context, "", (f, i) => stream.sent.set(list.flags[i]!.key, f.text));
-    const put = sseEvent("put", store.revision, answer.body);
-    stream.connection.open([retryHint(this.#options.retryMs), put], store.revision);
+    const put = sseEvent("put", snapshot.revision, answer.body);
+    stream.connection.open([retryHint(this.#options.retryMs), put], snapshot.revision);
     return true;
   }
 
   #onChange(change: PublishedChange): void {
     const set = this.#streams.in(change.environment);
     if (!set || set.size === 0) return;
-    const store = this.deps.flags.get(change.environment);
-    const flag = store?.get(change.flagKey);
+    const flag = this.deps.snapshots.get(change.environment)?.store.get(change.flagKey);
     const visible = flag !== undefined && flag.config.clientVisible === true;
     const removed = removedFragment(change.flagKey);
     const cache = visible ? fragmentCache(flag) : undefined;

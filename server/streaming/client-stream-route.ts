@@ -36,7 +36,7 @@ const StreamQuery = z.object({
   environment: z.string().optional().openapi({ description: "admin tokens only: which environment" }),
 });
 
-export function streamRoute(app: ReturnType<typeof router>, hub: ClientStreamHub) {
+export function clientStreamRoute(app: ReturnType<typeof router>, hub: ClientStreamHub) {
   app.openapi(
     createRoute({
       method: "get",

@@ -1,25 +1,51 @@
-import type { Feature } from "../features.js";
+import { browserAccess } from "../kernel/auth/client-access.js";
 import type { AppDeps } from "../kernel/deps.js";
+import type { Feature } from "../kernel/feature.js";
 import { router } from "../kernel/http/router.js";
+import { ClientStreamHub } from "./client-stream-hub.js";
+import { clientStreamRoute } from "./client-stream-route.js";
 import { sdkFlagsRoutes } from "./flag-download-route.js";
-import { StreamHub } from "./sdk-stream-hub.js";
+import { StreamHub, type StreamOptions } from "./sdk-stream-hub.js";
 import { sdkStreamRoutes } from "./sdk-stream-route.js";
 
-const hubs = new WeakMap<AppDeps, StreamHub>();
+const sdkHubs = new WeakMap<AppDeps, StreamHub>();
+const clientHubs = new WeakMap<AppDeps, ClientStreamHub>();
 
-/** The stream hub of one server (one set of deps); made on first use. */
+/** The server SDKs' stream hub of one server (one set of deps); made on first use. */
 export function streamHubOf(deps: AppDeps): StreamHub {
-  const hub = hubs.get(deps) ?? new StreamHub(deps);
-  hubs.set(deps, hub);
+  const hub = sdkHubs.get(deps) ?? new StreamHub(deps);
+  sdkHubs.set(deps, hub);
   return hub;
 }
 
-/** Flag download and the SSE stream for server SDKs; the hub's heartbeat runs while started. */
-export const streamFeature: Feature = {
-  name: "stream",
+/** The browsers' stream hub of one server (one set of deps); made on first use. */
+export function clientStreamHubOf(deps: AppDeps): ClientStreamHub {
+  const hub = clientHubs.get(deps) ?? new ClientStreamHub(deps);
+  clientHubs.set(deps, hub);
+  return hub;
+}
+
+/**
+ * Flag sets out to the SDKs: the download (`/api/sdk/flags`), the server SDKs' SSE stream and the
+ * browsers' SSE stream of evaluated values. Both hubs follow the bus; their heartbeats run while
+ * started.
+ */
+export const streamingFeature: Feature<{ stream?: StreamOptions }> = {
+  name: "streaming",
   routes: (deps) => {
     const hub = streamHubOf(deps);
-    return router().route("/", sdkFlagsRoutes(deps, hub)).route("/", sdkStreamRoutes(deps, hub));
+    const app = router().route("/", sdkFlagsRoutes(deps, hub)).route("/", sdkStreamRoutes(deps, hub));
+    // EventSource cannot send headers, so the browsers' stream takes its token as `?token=` too.
+    app.use("/api/client/stream", ...browserAccess(deps, { allowQuery: true }));
+    clientStreamRoute(app, clientStreamHubOf(deps));
+    return app;
   },
-  start: (deps, options) => streamHubOf(deps).start(options.stream),
+  start: (deps, options) => {
+    const stopSdk = streamHubOf(deps).start(options.stream);
+    const stopClient = clientStreamHubOf(deps).start(options.stream);
+    return () => {
+      stopSdk();
+      stopClient();
+    };
+  },
 };

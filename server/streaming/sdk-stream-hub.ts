@@ -3,7 +3,8 @@ import type { TokenStore } from "../kernel/auth/token-store.js";
 import type { ChangeBus, PublishedChange } from "../kernel/change/change-bus.js";
 import type { Db } from "../kernel/db/database.js";
 import { definedOnly } from "../kernel/defined-only.js";
-import { FlagSetSnapshots } from "../kernel/snapshot/environment-snapshot.js";
+import type { SnapshotView } from "../kernel/snapshot/environment-snapshot.js";
+import type { Snapshots } from "../kernel/snapshot/snapshots.js";
 import { missedEvents } from "./missed-events.js";
 import { SseConnection } from "./sse-connection.js";
 import { deleteData, retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
@@ -22,8 +23,15 @@ export interface StreamHubDeps {
   db: Db;
   bus: ChangeBus;
   tokens: TokenStore;
+  snapshots: Snapshots;
   log: (message: string, error?: unknown) => void;
 }
+
+/** The snapshot framed as the stream's `put` event: once per revision, for every connecting client. */
+const PUT: SnapshotView<Buffer> = {
+  name: "sdk stream put",
+  build: (snapshot) => sseEvent("put", snapshot.revision, snapshot.json),
+};
 
 const DEFAULTS: Required<StreamOptions> = {
   heartbeatMs: 15_000,
@@ -37,15 +45,18 @@ const DEFAULTS: Required<StreamOptions> = {
  * behind is dropped (it resumes with `Last-Event-ID`), so it never delays the others.
  */
 export class StreamHub {
-  readonly snapshots: FlagSetSnapshots;
   readonly #streams: StreamRegistry<SseConnection>;
   #options = DEFAULTS;
   #retry = retryHint(DEFAULTS.retryMs);
 
   constructor(private readonly deps: StreamHubDeps) {
     this.#streams = new StreamRegistry(deps, (c) => c, "stream");
-    this.snapshots = new FlagSetSnapshots(deps.db, deps.bus);
     deps.bus.subscribe((change) => this.#broadcast(change));
+  }
+
+  /** The environments' current snapshots (one per revision, shared with every other reader). */
+  get snapshots(): Snapshots {
+    return this.deps.snapshots;
   }
 
   /** Open SSE connections, over every environment. */
@@ -94,7 +105,7 @@ export class StreamHub {
       lastEventId === undefined
         ? undefined
         : missedEvents(this.deps.db, environment, lastEventId, snapshot.revision);
-    connection.open([this.#retry, ...(missed ?? [snapshot.put])], snapshot.revision);
+    connection.open([this.#retry, ...(missed ?? [snapshot.view(PUT)])], snapshot.revision);
     return true;
   }
 

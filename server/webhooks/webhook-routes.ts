@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { findEnvironment } from "../flags/flag-rows.js";
 import { actorOf, requireToken } from "../kernel/auth/require-token.js";
+import { findEnvironment } from "../kernel/db/environment-rows.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { EnvironmentKey, errorResponses } from "../kernel/http/common-schemas.js";
 import { body, json } from "../kernel/http/json-helpers.js";

@@ -71,15 +71,11 @@ export function originAllowed(deps: AppDeps, principal: Principal, origin: strin
 }
 
 /** After the token is known: a browser request from an origin its token does not allow is refused. */
-export function requireAllowedOrigin(deps: AppDeps): MiddlewareHandler<AuthEnv> {
-  return async (c, next) => {
-    const origin = c.req.header("origin");
-    if (origin && !originAllowed(deps, c.var.principal, origin))
-      throw new Problem(
-        403,
-        "origin-not-allowed",
-        `origin ${origin} is not allowed for this token: add it to the token's allowedOrigins or to ROLLGUARD_CORS_ORIGINS`,
-      );
-    await next();
-  };
+export function checkOrigin(deps: AppDeps, principal: Principal, origin: string | undefined): void {
+  if (origin && !originAllowed(deps, principal, origin))
+    throw new Problem(
+      403,
+      "origin-not-allowed",
+      `origin ${origin} is not allowed for this token: add it to the token's allowedOrigins or to ROLLGUARD_CORS_ORIGINS`,
+    );
 }

@@ -24,16 +24,28 @@ export function requireToken(
   return async (c, next) => {
     const secret =
       bearer(c.req.header("authorization")) ?? (opts.allowQuery ? c.req.query("token") : undefined);
-    if (!secret) throw problems.unauthorized("send a token as `Authorization: Bearer <token>`");
-    const principal = tokens.resolve(secret);
-    if (!principal) throw problems.unauthorized("the token is unknown or has been revoked");
-    if (!scopeAllows(principal, scopes))
-      throw problems.forbidden(
-        `this route needs ${[...new Set([...scopes, "admin"])].map(withArticle).join(" or ")} token; this one is ${withArticle(principal.scope)} token`,
-      );
-    c.set("principal", principal);
+    c.set("principal", authenticate(tokens, scopes, secret));
     await next();
   };
+}
+
+/**
+ * The token check itself, for any pipeline that has the secret in hand (the middleware above,
+ * the client API's gate): the principal, or the 401/403 Problem that answers the request.
+ */
+export function authenticate(
+  tokens: TokenStore,
+  scopes: readonly Scope[],
+  secret: string | undefined,
+): Principal {
+  if (!secret) throw problems.unauthorized("send a token as `Authorization: Bearer <token>`");
+  const principal = tokens.resolve(secret);
+  if (!principal) throw problems.unauthorized("the token is unknown or has been revoked");
+  if (!scopeAllows(principal, scopes))
+    throw problems.forbidden(
+      `this route needs ${[...new Set([...scopes, "admin"])].map(withArticle).join(" or ")} token; this one is ${withArticle(principal.scope)} token`,
+    );
+  return principal;
 }
 
 /** Admin tokens pass every scope check; the others must be one of `scopes`. */

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
-import { findEnvironment } from "../../flags/flag-rows.js";
 import { type ChangeDeps, commitChange } from "../change/change-path.js";
 import type { Db } from "../db/database.js";
+import { findEnvironment } from "../db/environment-rows.js";
 import { tokens } from "../db/schema.js";
-import { problems } from "../http/problem.js";
+import * as errors from "../errors.js";
 import { hashSecret, newSecret, type Scope } from "./token-secret.js";
 
 export interface Principal {
@@ -91,11 +91,11 @@ export class TokenStore {
     actor: string,
   ) {
     if (input.scope !== "admin" && !input.environment)
-      throw problems.badRequest(`a ${input.scope} token belongs to one environment: give \`environment\``);
+      throw errors.invalid(`a ${input.scope} token belongs to one environment: give \`environment\``);
     const secret = newSecret(input.scope);
     const out = commitChange(this.deps, (tx, now) => {
       if (input.environment && !findEnvironment(tx, input.environment))
-        throw problems.notFound(`environment \`${input.environment}\` does not exist`);
+        throw errors.notFound(`environment \`${input.environment}\` does not exist`);
       const row = tx
         .insert(tokens)
         .values({
@@ -127,7 +127,7 @@ export class TokenStore {
   revoke(id: string, actor: string) {
     const out = commitChange(this.deps, (tx, now) => {
       const row = tx.select().from(tokens).where(eq(tokens.id, id)).get();
-      if (!row) throw problems.notFound(`token \`${id}\` does not exist`);
+      if (!row) throw errors.notFound(`token \`${id}\` does not exist`);
       const after = tx
         .update(tokens)
         .set({ revokedAt: row.revokedAt ?? now })

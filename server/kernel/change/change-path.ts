@@ -1,9 +1,9 @@
 import { and, eq, lte, sql } from "drizzle-orm";
-import { findFlag, findState, toFlagConfig } from "../../flags/flag-rows.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/database.js";
 import { auditEvents, changeLog, environments } from "../db/schema.js";
 import type { ChangeBus, PublishedChange } from "./change-bus.js";
+import { servedConfig } from "./flag-config.js";
 
 /** How many changes per environment a reconnecting SDK can catch up on before it needs a `put`. */
 export const CHANGE_LOG_LIMIT = 1000;
@@ -96,18 +96,10 @@ function recordChange(tx: Db, t: Touched): PublishedChange {
     .returning({ revision: environments.revision })
     .get();
   if (!env) throw new Error(`environment ${t.environment} vanished inside a transaction`);
-  const flag = findFlag(tx, t.flagKey);
-  const state = findState(tx, t.flagKey, t.environment);
-  const change: PublishedChange =
-    flag && state && flag.archivedAt === null
-      ? {
-          environment: t.environment,
-          revision: env.revision,
-          kind: "patch",
-          flagKey: t.flagKey,
-          flag: toFlagConfig(flag, state),
-        }
-      : { environment: t.environment, revision: env.revision, kind: "delete", flagKey: t.flagKey };
+  const flag = servedConfig(tx, t.flagKey, t.environment);
+  const change: PublishedChange = flag
+    ? { environment: t.environment, revision: env.revision, kind: "patch", flagKey: t.flagKey, flag }
+    : { environment: t.environment, revision: env.revision, kind: "delete", flagKey: t.flagKey };
   tx.insert(changeLog)
     .values({
       environment: t.environment,

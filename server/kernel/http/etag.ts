@@ -58,9 +58,44 @@ function putDigits(lane: number, at: number): void {
   for (let i = at + 6; i >= at; i--, lane >>>= 5) tag[i] = DIGITS.charCodeAt(lane & 31);
 }
 
-/** The tag of an answer as one string, for answers not built from fragments (OFREP bulk). */
-export function evaluationEtag(context: string, body: string): string {
-  return new EtagHash().text(context).pair(0, 0).text(body).etag();
+/** A part of an answer whose hash lanes were computed once, when the part was made. */
+export interface HashedPart {
+  readonly hashA: number;
+  readonly hashB: number;
+}
+
+/**
+ * The one ETag scheme of evaluated answers: the request's text, then each part of the answer
+ * (one per flag) by its own hash lanes. Equal requests with equal answers get equal tags on every
+ * server; an answer of cached parts is tagged with one mix per flag, not a pass over its text.
+ */
+export class AnswerTag {
+  readonly #hash: EtagHash;
+
+  constructor(requestText: string) {
+    this.#hash = new EtagHash().text(requestText);
+  }
+
+  add(part: HashedPart): this {
+    this.#hash.pair(part.hashA, part.hashB);
+    return this;
+  }
+
+  /** Hashes `text` as a part of its own (a part that is not cached, like an OFREP result). */
+  addText(text: string): this {
+    const h = new EtagHash().text(text);
+    this.#hash.pair(h.a, h.b);
+    return this;
+  }
+
+  etag(): string {
+    return this.#hash.etag();
+  }
+}
+
+/** The tag of an answer given as one text (the same scheme, with the whole body as one part). */
+export function evaluationEtag(requestText: string, body: string): string {
+  return new AnswerTag(requestText).addText(body).etag();
 }
 
 /** Whether an If-None-Match header (a list of tags, weak or strong, or `*`) matches `etag`. */

@@ -1,52 +1,61 @@
 import { createHash } from "node:crypto";
-import { readFlagSet } from "../../flags/flag-rows.js";
-import { sseEvent } from "../../streaming/sse-event.js";
-import type { ChangeBus } from "../change/change-bus.js";
-import type { Db } from "../db/database.js";
-
-/** One environment's flag set at one revision, serialised once for every reader. */
-export interface FlagSetSnapshot {
-  environment: string;
-  revision: number;
-  /** The FlagSet as JSON: the body of `GET /api/sdk/flags`. */
-  json: string;
-  /** Strong ETag over the body; quoted, as it goes on the wire. */
-  etag: string;
-  /** The same set framed as the stream's `put` event. */
-  put: Buffer;
-}
+import type { FlagConfig, FlagSet, FlagStore } from "../../../sdk/core/index.js";
 
 /**
- * Each environment's serialised flag set, built at most once per revision: the first reader after
- * a change reads the store and serialises; every later download and stream `put` reuses it until
- * the next change for that environment is published.
+ * A reader's own view of a snapshot (a stream's framed `put`, the client API's flag lists),
+ * built from the snapshot the first time it is asked for and kept with it.
  */
-export class FlagSetSnapshots {
-  readonly #byEnv = new Map<string, FlagSetSnapshot>();
+export interface SnapshotView<T> {
+  readonly name: string;
+  build(snapshot: EnvironmentSnapshot): T;
+}
+
+const byKey = (a: FlagConfig, b: FlagConfig) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * One environment's flags at one revision, shared by every reader: the compiled store that
+ * evaluation uses, the serialised set and its ETag that downloads send, and whatever views the
+ * features derive (each built at most once per revision, on first use). A change makes a new
+ * snapshot; this one never changes, so a reader holding it sees one consistent revision.
+ */
+export class EnvironmentSnapshot {
+  #json: string | undefined;
+  #etag: string | undefined;
+  readonly #views = new Map<SnapshotView<unknown>, unknown>();
 
   constructor(
-    private readonly db: Db,
-    bus: ChangeBus,
-  ) {
-    bus.subscribe((change) => this.#byEnv.delete(change.environment));
+    /** Compiled flags at this revision; not to be changed by readers. */
+    readonly store: FlagStore,
+  ) {}
+
+  get environment(): string {
+    return this.store.environment;
   }
 
-  /** The current snapshot, or undefined when the environment does not exist. */
-  get(environment: string): FlagSetSnapshot | undefined {
-    const hit = this.#byEnv.get(environment);
-    if (hit) return hit;
-    const set = readFlagSet(this.db, environment);
-    if (!set) return undefined;
-    const json = JSON.stringify(set);
-    const hash = createHash("sha256").update(json).digest("base64url").slice(0, 16);
-    const snapshot: FlagSetSnapshot = {
-      environment,
-      revision: set.revision,
-      json,
-      etag: `"${set.revision}-${hash}"`,
-      put: sseEvent("put", set.revision, json),
-    };
-    this.#byEnv.set(environment, snapshot);
-    return snapshot;
+  get revision(): number {
+    return this.store.revision;
+  }
+
+  /** The FlagSet as JSON, flags in key order: the body of `GET /api/sdk/flags`. */
+  get json(): string {
+    if (this.#json === undefined) {
+      const set: FlagSet = this.store.snapshot();
+      set.flags.sort(byKey);
+      this.#json = JSON.stringify(set);
+    }
+    return this.#json;
+  }
+
+  /** A strong ETag over `json`, quoted as it goes on the wire. */
+  get etag(): string {
+    this.#etag ??= `"${this.revision}-${createHash("sha256").update(this.json).digest("base64url").slice(0, 16)}"`;
+    return this.#etag;
+  }
+
+  view<T>(view: SnapshotView<T>): T {
+    if (this.#views.has(view)) return this.#views.get(view) as T;
+    const built = view.build(this);
+    this.#views.set(view, built);
+    return built;
   }
 }

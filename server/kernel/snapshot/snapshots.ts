@@ -1,40 +1,45 @@
 import { FlagStore } from "../../../sdk/core/index.js";
-import { readFlagSet } from "../../flags/flag-rows.js";
 import type { ChangeBus } from "../change/change-bus.js";
+import { readFlagSet } from "../change/flag-config.js";
 import type { Db } from "../db/database.js";
+import { EnvironmentSnapshot } from "./environment-snapshot.js";
 
 /**
- * Each environment's flag set compiled once and kept current from the change bus, so evaluation
- * endpoints never read the database or recompile rules per request.
+ * The current snapshot of each environment. The first reader of an environment reads its set
+ * from the store and compiles it; after that, each committed change from the bus makes the next
+ * snapshot from the previous one, compiling only the flag that changed. Evaluation, downloads
+ * and streams all read from here, so no request reads the database or compiles rules.
  */
-export class FlagCache {
-  readonly #stores = new Map<string, FlagStore>();
+export class Snapshots {
+  readonly #current = new Map<string, EnvironmentSnapshot>();
 
   constructor(
     private readonly db: Db,
     bus: ChangeBus,
   ) {
     bus.subscribe((change) => {
-      const store = this.#stores.get(change.environment);
-      if (!store) return;
-      // A gap means this cache missed a change (it cannot in one process); reload to be safe.
-      if (change.revision !== store.revision + 1) {
-        this.#stores.delete(change.environment);
+      const previous = this.#current.get(change.environment);
+      if (!previous) return;
+      // A gap means a change was missed (it cannot be in one process); read afresh to be safe.
+      if (change.revision !== previous.revision + 1) {
+        this.#current.delete(change.environment);
         return;
       }
+      const store = previous.store.clone();
       if (change.kind === "patch" && change.flag) store.upsert(change.flag, change.revision);
       else store.remove(change.flagKey, change.revision);
+      this.#current.set(change.environment, new EnvironmentSnapshot(store));
     });
   }
 
-  /** The environment's compiled flags, or undefined when the environment does not exist. */
-  get(environment: string): FlagStore | undefined {
-    const hit = this.#stores.get(environment);
+  /** The environment's current snapshot, or undefined when the environment does not exist. */
+  get(environment: string): EnvironmentSnapshot | undefined {
+    const hit = this.#current.get(environment);
     if (hit) return hit;
     const set = readFlagSet(this.db, environment);
     if (!set) return undefined;
-    const store = new FlagStore(set);
-    this.#stores.set(environment, store);
-    return store;
+    const snapshot = new EnvironmentSnapshot(new FlagStore(set));
+    this.#current.set(environment, snapshot);
+    return snapshot;
   }
 }
