@@ -5,7 +5,7 @@ import { type GuardEvidence, type GuardState, ruleKey } from "./stats/evidence.j
 import type { GuardRule } from "./stats/guard-rule.js";
 import type { GuardWindow } from "./stats/window.js";
 
-/** Which flag-level state wins when rules disagree, in the order of GUARD.md. */
+/** Which flag-level state wins when rules disagree, in the order of docs/guard.md. */
 const RANK: Record<GuardState, number> = { healthy: 0, warning: 1, paused: 2, no_data: 3, rolled_back: 4 };
 
 export type GuardEventType = "guard.notify" | "guard.paused" | "guard.warning";

@@ -59,7 +59,7 @@ function positive(v: number | undefined, fallback: number, min = 0): number {
  * One tick of the guard for one rule: a pure, deterministic function of (rule, the new counts,
  * the previous evidence, now). It never throws; odd input counts as no data.
  *
- * The order of GUARD.md:
+ * The order of docs/guard.md:
  * 1. A person's action (kill, pause, resume, override) is the caller's: it does not call `decide`
  *    while a person holds the flag, and re-opens a rolled-back flag by passing `previous: undefined`.
  * 2. Circuit breaker → roll back at once (`circuit-breaker.ts`).

@@ -1,5 +1,5 @@
 /**
- * The mixture sequential likelihood-ratio test of GUARD.md, on the ratio of two rates
+ * The mixture sequential likelihood-ratio test (docs/guard.md), on the ratio of two rates
  * θ = rate(treatment) / rate(control).
  *
  * Conditional on an interval's exposures n_t and n_c, each of its events (failures, slow requests)
