@@ -12,11 +12,15 @@ export { MAX_BODY_BYTES };
  * Builds the HTTP app from its dependencies and the features' routes; it reads no environment
  * and starts no timers (that is `createServer`'s), so tests drive it through `app.request`.
  */
-export function createApp(deps: AppDeps, features: readonly Feature<FeatureOptions>[] = allFeatures) {
+export function createApp(
+  deps: AppDeps,
+  features: readonly Feature<FeatureOptions>[] = allFeatures,
+  options: FeatureOptions = {},
+) {
   const app = new OpenAPIHono<AuthEnv>();
 
   app.use("/api/*", limitBody(MAX_BODY_BYTES));
-  for (const feature of features) if (feature.routes) app.route("/", feature.routes(deps));
+  for (const feature of features) if (feature.routes) app.route("/", feature.routes(deps, options));
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

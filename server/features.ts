@@ -5,6 +5,7 @@ import { healthFeature } from "./health/index.js";
 import type { Feature } from "./kernel/feature.js";
 import type { MetricsOptions } from "./metrics/index.js";
 import { metricsFeature } from "./metrics/index.js";
+import { type ObservabilityOptions, observabilityFeature } from "./observability/index.js";
 import { rolloutPlansFeature } from "./plans/index.js";
 import { type StreamOptions, streamingFeature } from "./streaming/index.js";
 import { type WebhookOptions, webhooksFeature } from "./webhooks/index.js";
@@ -21,11 +22,13 @@ export interface FeatureOptions {
   metrics?: MetricsOptions;
   /** Webhook delivery (fetch, retries, back-off). */
   webhooks?: WebhookOptions;
+  /** The metrics token, and how often stream connects and drops are logged. */
+  observability?: ObservabilityOptions;
 }
 
 /**
- * The features the server runs, in mount order. The server is these and the kernel: nothing else
- * mounts routes or starts background work.
+ * The features the server runs, in mount order (and the order their listeners wrap). The server is
+ * these and the kernel: nothing else mounts routes, wraps the listener or starts background work.
  */
 export const features: Feature<FeatureOptions>[] = [
   healthFeature,
@@ -36,4 +39,6 @@ export const features: Feature<FeatureOptions>[] = [
   guardFeature,
   rolloutPlansFeature,
   webhooksFeature,
+  // Last: it only listens, and its request metrics wrap every other listener.
+  observabilityFeature,
 ];

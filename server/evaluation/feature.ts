@@ -1,6 +1,8 @@
 import { browserAccess } from "../kernel/auth/client-access.js";
 import type { Feature } from "../kernel/feature.js";
+import { MAX_BODY_BYTES } from "../kernel/http/body-limit.js";
 import { router } from "../kernel/http/router.js";
+import { clientEvaluateLane } from "./client-evaluate-lane.js";
 import { clientEvaluateRoute } from "./client-evaluate-route.js";
 import { ofrepRoutes } from "./ofrep-routes.js";
 import { serverEvaluateRoute } from "./server-evaluate-route.js";
@@ -22,4 +24,6 @@ export const evaluationFeature: Feature = {
     ofrepRoutes(app, deps);
     return app;
   },
+  // The busiest route's plain case, answered in front of Hono (see client-evaluate-lane.ts).
+  wrapListener: (deps, next) => clientEvaluateLane(deps, MAX_BODY_BYTES, next),
 };

@@ -3,6 +3,7 @@ import type { ChangeBus } from "./change/change-bus.js";
 import type { ChangeDeps } from "./change/change-path.js";
 import type { Clock } from "./clock.js";
 import type { Database_ } from "./db/database.js";
+import type { Logger } from "./logger.js";
 import type { Snapshots } from "./snapshot/snapshots.js";
 
 /**
@@ -19,6 +20,8 @@ export interface AppDeps extends ChangeDeps {
   snapshots: Snapshots;
   /** Origins every browser token may be used from (CORS), on top of each token's allowedOrigins. */
   corsOrigins?: string[];
-  /** Log sink for errors that must not reach a client. */
+  /** Log sink for errors that must not reach a client (tests read what it was given). */
   log: (message: string, error?: unknown) => void;
+  /** Structured log lines of what happened: changes, rollbacks, plan steps, streams. */
+  logger: Logger;
 }

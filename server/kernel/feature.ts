@@ -1,9 +1,13 @@
+import type { RequestListener } from "node:http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AuthEnv } from "./auth/require-token.js";
 import type { AppDeps } from "./deps.js";
 
-/** A feature's REST routes, built from the deps; every group is an OpenAPIHono (see `router`). */
-export type RouteGroup = (deps: AppDeps) => OpenAPIHono<AuthEnv>;
+/**
+ * A feature's REST routes, built from the deps (and the feature's options, when it has any that
+ * shape its routes); every group is an OpenAPIHono (see `router`).
+ */
+export type RouteGroup<Options = object> = (deps: AppDeps, options?: Options) => OpenAPIHono<AuthEnv>;
 
 /** Stops what `start` started; the server awaits it on close. */
 export type Stop = () => Promise<void> | void;
@@ -16,6 +20,17 @@ export type Stop = () => Promise<void> | void;
  */
 export interface Feature<Options = object> {
   name: string;
-  routes?: RouteGroup;
+  routes?: RouteGroup<Options>;
   start?: (deps: AppDeps, options: Options) => Stop;
+  /**
+   * Wraps the server's `node:http` listener (the Hono app, and what earlier features wrapped
+   * around it). Features wrap in list order, so a later one sees every request first.
+   */
+  wrapListener?: (deps: AppDeps, next: RequestListener, routes: readonly RouteEntry[]) => RequestListener;
+}
+
+/** A route as the app lists it: a method and a path with `:param` segments. */
+export interface RouteEntry {
+  method: string;
+  path: string;
 }

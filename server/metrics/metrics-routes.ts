@@ -15,6 +15,7 @@ import { body, json } from "../kernel/http/json-helpers.js";
 import { router } from "../kernel/http/router.js";
 import { ingestMetrics } from "./ingest.js";
 import { MetricsAcceptedSchema, MetricsReportSchema } from "./metrics-schemas.js";
+import { countReports } from "./report-stats.js";
 
 const DESCRIPTION =
   "Counts per flag and arm since the previous report (deltas, not totals): `exposures` are units " +
@@ -31,7 +32,7 @@ export function metricsRoutes(deps: AppDeps) {
   const accept = (c: Context<AuthEnv>, report: MetricsReport, clientVisibleOnly: boolean) =>
     ingestMetrics(deps, environmentOf(c), report, deps.clock.now(), { clientVisibleOnly });
 
-  app.use(METRICS_SDK_PATH, requireToken(deps.tokens, ["server"]));
+  app.use(METRICS_SDK_PATH, countReports(deps, "sdk"), requireToken(deps.tokens, ["server"]));
   app.openapi(
     createRoute({
       method: "post",
@@ -49,7 +50,7 @@ export function metricsRoutes(deps: AppDeps) {
   );
 
   // Browsers: client tokens, client-visible flags only, CORS as for the rest of the client API.
-  app.use(METRICS_CLIENT_PATH, ...browserAccess(deps));
+  app.use(METRICS_CLIENT_PATH, countReports(deps, "client"), ...browserAccess(deps));
   app.openapi(
     createRoute({
       method: "post",

@@ -113,3 +113,13 @@ export function toPlanOut(
       : {}),
   };
 }
+
+/** Every plan that can still move (pending, running, paused, inconclusive), oldest first. */
+export function activePlans(db: Db): PlanRow[] {
+  return db
+    .select()
+    .from(rolloutPlans)
+    .where(inArray(rolloutPlans.state, [...ACTIVE_STATES]))
+    .orderBy(asc(rolloutPlans.createdAt))
+    .all();
+}

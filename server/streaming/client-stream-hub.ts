@@ -14,7 +14,7 @@ import type { AppDeps } from "../kernel/deps.js";
 import type { StreamOptions } from "./sdk-stream-hub.js";
 import { SseConnection } from "./sse-connection.js";
 import { retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
-import { StreamRegistry } from "./stream-registry.js";
+import { StreamRegistry, type StreamStats } from "./stream-registry.js";
 
 /** One browser's stream: its context and the result it last received for each flag. */
 interface ClientStream {
@@ -44,6 +44,11 @@ export class ClientStreamHub {
   constructor(private readonly deps: AppDeps) {
     this.#streams = new StreamRegistry(deps, (s) => s.connection, "client stream");
     deps.bus.subscribe((change) => this.#onChange(change));
+  }
+
+  /** Connections open now, and opened and closed since start (for logs and /metrics). */
+  stats(): StreamStats {
+    return this.#streams.stats();
   }
 
   get connections(): number {

@@ -8,7 +8,7 @@ import type { Snapshots } from "../kernel/snapshot/snapshots.js";
 import { missedEvents } from "./missed-events.js";
 import { SseConnection } from "./sse-connection.js";
 import { deleteData, retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
-import { StreamRegistry } from "./stream-registry.js";
+import { StreamRegistry, type StreamStats } from "./stream-registry.js";
 
 export interface StreamOptions {
   /** Milliseconds between heartbeat comments (and revoked-token checks); default 15 s. */
@@ -59,7 +59,13 @@ export class StreamHub {
     return this.deps.snapshots;
   }
 
+  /** Connections open now, and opened and closed since start (for logs and /metrics). */
+  stats(): StreamStats {
+    return this.#streams.stats();
+  }
+
   /** Open SSE connections, over every environment. */
+
   get connections(): number {
     return this.#streams.size;
   }

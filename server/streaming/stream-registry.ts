@@ -2,6 +2,12 @@ import type { TokenStore } from "../kernel/auth/token-store.js";
 import type { SseConnection } from "./sse-connection.js";
 import { HEARTBEAT } from "./sse-event.js";
 
+export interface StreamStats {
+  open: number;
+  opened: number;
+  closed: number;
+}
+
 export interface RegistryDeps {
   tokens: TokenStore;
   log: (message: string, error?: unknown) => void;
@@ -15,6 +21,8 @@ export interface RegistryDeps {
 export class StreamRegistry<T> {
   readonly #byEnv = new Map<string, Set<T>>();
   #count = 0;
+  #opened = 0;
+  #closed = 0;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -25,6 +33,11 @@ export class StreamRegistry<T> {
 
   get size(): number {
     return this.#count;
+  }
+
+  /** Streams open now, and opened and closed (dropped, ended or gone) since start. */
+  stats(): StreamStats {
+    return { open: this.#count, opened: this.#opened, closed: this.#closed };
   }
 
   sizeIn(environment: string): number {
@@ -40,10 +53,14 @@ export class StreamRegistry<T> {
     this.#byEnv.set(environment, set);
     set.add(stream);
     this.#count++;
+    this.#opened++;
   }
 
   remove(environment: string, stream: T): void {
-    if (this.#byEnv.get(environment)?.delete(stream)) this.#count--;
+    if (this.#byEnv.get(environment)?.delete(stream)) {
+      this.#count--;
+      this.#closed++;
+    }
   }
 
   /** (Re)starts the heartbeat; it never keeps the process alive. */

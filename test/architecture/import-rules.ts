@@ -15,6 +15,7 @@ export const FEATURES = [
   "guard",
   "plans",
   "webhooks",
+  "observability",
 ] as const;
 
 /** Which feature's commands and queries own each table; the kernel may read and write any. */

@@ -17,6 +17,8 @@ export interface CommittedAudit {
   action: string;
   flagKey: string | null;
   environment: string | null;
+  before: unknown;
+  after: unknown;
   detail: unknown;
 }
 

@@ -83,6 +83,8 @@ export function commitChange<T>(deps: ChangeDeps, work: (tx: Db, now: number) =>
       action: a.action,
       flagKey: a.flagKey ?? null,
       environment: a.environment ?? null,
+      before: a.before ?? null,
+      after: a.after ?? null,
       detail: a.detail ?? null,
     });
   return result;
