@@ -5,6 +5,7 @@ import type { AppDeps } from "./kernel/deps.js";
 import type { Feature } from "./kernel/feature.js";
 import { limitBody, MAX_BODY_BYTES } from "./kernel/http/body-limit.js";
 import { errorHandler, notFoundHandler } from "./kernel/http/error-handler.js";
+import { openApiDocument } from "./kernel/http/openapi-document.js";
 
 export { MAX_BODY_BYTES };
 
@@ -22,15 +23,8 @@ export function createApp(
   app.use("/api/*", limitBody(MAX_BODY_BYTES));
   for (const feature of features) if (feature.routes) app.route("/", feature.routes(deps, options));
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Rollguard",
-      version: "0.1.0",
-      description: "Feature flags and progressive rollouts that roll themselves back.",
-    },
-  });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.get("/openapi.json", (c) => c.json(openApiDocument(app)));
 
   app.notFound(notFoundHandler);
   app.onError(errorHandler(deps.log));

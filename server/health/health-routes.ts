@@ -12,6 +12,7 @@ export function healthRoutes(deps: AppDeps) {
       method: "get",
       path: "/healthz",
       summary: "The process is alive",
+      security: [],
       responses: { 200: json(z.object({ status: z.literal("ok") }), "Alive") },
     }),
     (c) => c.json({ status: "ok" as const }, 200),
@@ -21,6 +22,7 @@ export function healthRoutes(deps: AppDeps) {
       method: "get",
       path: "/readyz",
       summary: "The store answers and its migrations are applied",
+      security: [],
       responses: {
         200: json(z.object({ status: z.literal("ready"), environments: z.number() }), "Ready"),
         ...errorResponses(503),

@@ -8,6 +8,8 @@ export interface LoggerOptions {
   level?: string;
   /** Human-readable lines (for a terminal); JSON lines otherwise (for a log collector). */
   pretty?: boolean;
+  /** Where JSON lines go; stdout by default. */
+  destination?: NodeJS.WritableStream;
 }
 
 /**
@@ -20,7 +22,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const base = { level, base: { service: "rollguard" } };
   if (options.pretty)
     return pino(base, PinoPretty({ colorize: true, ignore: "pid,hostname,service", sync: true }));
-  return pino({ ...base, timestamp: pino.stdTimeFunctions.isoTime });
+  const json = { ...base, timestamp: pino.stdTimeFunctions.isoTime };
+  return options.destination ? pino(json, options.destination) : pino(json);
 }
 
 /** For tests and embedded uses that do not want log lines. */

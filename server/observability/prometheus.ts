@@ -87,39 +87,40 @@ export class RollguardMetrics {
             this.set({ source, result }, stats[source][result]);
       },
     });
-    const guardState = new Gauge({
-      name: "rollguard_guard_state",
-      help: "Each guarded flag's state: 1 for the state it is in, 0 for the others",
-      labelNames: ["flag", "environment", "state"],
-      registers,
-    });
+    // Gauges are read in the order they are registered: the first of each group reads its
+    // feature once per scrape and fills the ones registered after it.
     const eValue = new Gauge({
       name: "rollguard_guard_e_value",
       help: "Each guard rule's evidence of harm (e-value); it rolls back at rollguard_guard_rollback_threshold",
       labelNames: ["flag", "environment", "rule"],
-      registers,
+      registers: [], // registered below, after the gauge that fills it
     });
     const threshold = new Gauge({
       name: "rollguard_guard_rollback_threshold",
       help: "The e-value at which each guard rule rolls back (1/alpha)",
       labelNames: ["flag", "environment", "rule"],
-      registers,
+      registers: [], // registered below, after the gauge that fills it
     });
     const lastTick = new Gauge({
       name: "rollguard_guard_last_tick_timestamp_seconds",
       help: "When the guard last decided on each guarded flag",
       labelNames: ["flag", "environment"],
+      registers: [], // registered below, after the gauge that fills it
+    });
+    new Gauge({
+      name: "rollguard_guard_state",
+      help: "Each guarded flag's state: 1 for the state it is in, 0 for the others",
+      labelNames: ["flag", "environment", "state"],
       registers,
-      // One read of the guards per scrape fills all four guard gauges.
       collect() {
-        guardState.reset();
+        this.reset();
         eValue.reset();
         threshold.reset();
-        this.reset();
+        lastTick.reset();
         for (const g of guardSummaries(deps.db)) {
           const at = { flag: g.flagKey, environment: g.environment };
-          for (const state of GUARD_STATES) guardState.set({ ...at, state }, g.state === state ? 1 : 0);
-          if (g.lastTickAt !== null) this.set(at, g.lastTickAt / 1000);
+          for (const state of GUARD_STATES) this.set({ ...at, state }, g.state === state ? 1 : 0);
+          if (g.lastTickAt !== null) lastTick.set(at, g.lastTickAt / 1000);
           for (const r of g.rules) {
             if (r.eValue !== null) eValue.set({ ...at, rule: r.rule }, r.eValue);
             if (r.rollbackAt !== null) threshold.set({ ...at, rule: r.rule }, r.rollbackAt);
@@ -127,18 +128,18 @@ export class RollguardMetrics {
         }
       },
     });
-    void lastTick;
+    for (const g of [eValue, threshold, lastTick]) this.registry.registerMetric(g);
     const planStage = new Gauge({
       name: "rollguard_plan_stage",
       help: "Each active plan's current stage (1-based; 0 before its first), by flag, environment and plan",
       labelNames: ["flag", "environment", "plan"],
-      registers,
+      registers: [], // registered below, after the gauge that fills it
     });
     const planPercentage = new Gauge({
       name: "rollguard_plan_percentage",
       help: "The percentage each active plan's current stage sets",
       labelNames: ["flag", "environment", "plan"],
-      registers,
+      registers: [], // registered below, after the gauge that fills it
     });
     new Gauge({
       name: "rollguard_plan_state",
@@ -157,6 +158,7 @@ export class RollguardMetrics {
         }
       },
     });
+    for (const g of [planStage, planPercentage]) this.registry.registerMetric(g);
   }
 }
 

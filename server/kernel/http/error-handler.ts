@@ -38,8 +38,11 @@ export function errorHandler(log: (message: string, error?: unknown) => void): E
       const detail =
         error.status === 400 && /json/i.test(error.message)
           ? "the body is not valid JSON: check quotes, commas and brackets"
-          : error.message || "bad request";
-      return problemResponse(c, new Problem(error.status as 400, "invalid-request", detail));
+          : error.status === 415
+            ? `send the body as JSON with the header \`content-type: application/json\`; got ${c.req.header("content-type") ?? "no content-type"}`
+            : error.message || "bad request";
+      const slug = error.status === 415 ? "unsupported-media-type" : "invalid-request";
+      return problemResponse(c, new Problem(error.status as 400, slug, detail));
     }
     log(`unhandled error on ${c.req.method} ${c.req.path}`, error);
     const detail = READS.has(c.req.method)
