@@ -26,7 +26,10 @@ export function record(view: GuardView): GuardPoint[] {
   const points = series.get(key) ?? [];
   const t = Date.parse(view.lastTickAt) / 1000;
   const last = points[points.length - 1];
-  const hasCounts = view.evidence.some((r) => r.counts !== null);
+  // Points start with the first counts: a run's zeros before any report chart nothing.
+  const hasCounts = view.evidence.some(
+    (r) => r.counts !== null && r.counts.treatment.exposures + r.counts.control.exposures > 0,
+  );
   if (hasCounts && (!last || t > last.t)) {
     points.push({ t, rules: view.evidence });
     if (points.length > MAX_POINTS) points.splice(0, points.length - MAX_POINTS);

@@ -164,6 +164,10 @@ describe.skipIf(skipBrowser)("dashboard: flags, state, conflicts (real chromium)
     await dashboard.api("PATCH", "/api/flags/drop-flag/environments/production", { percentage: 8 });
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.getByRole("button", { name: "Drop my edit" }).click();
+    const shows8 = () => (document.getElementById("percentage") as HTMLInputElement | null)?.value === "8";
+    await page.waitForFunction(shows8);
+    // and it stays so: a poll answered before the drop must not bring back the older version
+    await page.waitForTimeout(2300);
     expect(await input.inputValue()).toBe("8");
     expect((await flagState(dashboard, "drop-flag")).percentage).toBe(8);
     await context.close();

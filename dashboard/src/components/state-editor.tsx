@@ -30,7 +30,8 @@ export function StateEditor({ flag, state }: { flag: Flag; state: FlagState }) {
 
   // Follow the server while there is nothing of ours to lose.
   useEffect(() => {
-    if (state.version === base.version) return;
+    // Only ever forward: a poll answered before our own write must not undo it.
+    if (state.version <= base.version) return;
     if (!dirty && !conflict) {
       setBase(state);
       setDraft(draftOf(state, flag.variants));
@@ -148,7 +149,7 @@ export function StateEditor({ flag, state }: { flag: Flag; state: FlagState }) {
         />
       ) : (
         dirty &&
-        state.version !== base.version && (
+        state.version > base.version && (
           <p class="notice notice-warn" role="status">
             This flag changed on the server (version {state.version}) while you were editing version{" "}
             {base.version}. Saving will show you both.
@@ -279,8 +280,8 @@ export function StateEditor({ flag, state }: { flag: Flag; state: FlagState }) {
             class="btn"
             disabled={busy || !dirty}
             onClick={() => {
-              setBase(state);
-              setDraft(draftOf(state, flag.variants));
+              setBase(live);
+              setDraft(draftOf(live, flag.variants));
               setError(null);
             }}
           >
