@@ -17,6 +17,9 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  */
 export function diffFields(before: unknown, after: unknown, path = "", maxDepth = 3): FieldChange[] {
   if (same(before, after)) return [];
+  // A created (or deleted) object is shown field by field, against nothing.
+  if (isObject(after) && (before === null || before === undefined) && maxDepth > 0) before = {};
+  if (isObject(before) && (after === null || after === undefined) && maxDepth > 0) after = {};
   if (isObject(before) && isObject(after) && maxDepth > 0) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((k) => diffFields(before[k], after[k], path ? `${path}.${k}` : k, maxDepth - 1));

@@ -3,6 +3,8 @@ import { show } from "./value-text";
 
 /** Before/after of an audit event, one row per changed field. */
 export function DiffTable({ before, after }: { before: unknown; after: unknown }) {
+  if ((before === null || before === undefined) && (after === null || after === undefined))
+    return <p class="muted small">No state change: an event (see its detail).</p>;
   const changes = diffFields(before ?? null, after ?? null);
   if (changes.length === 0) return <p class="muted small">No field changed.</p>;
   return (

@@ -11,6 +11,14 @@ const WARN = "#b45309";
 
 const axisStyle = { stroke: "#475569", grid: { stroke: "#e2e8f0" }, ticks: { stroke: "#cbd5e1" } };
 const timeAxis: uPlot.Axis = { ...axisStyle };
+/** Labels only: the numbers are in the evidence table, and a cursor readout adds noise. */
+const LEGEND: uPlot.Legend = { live: false };
+const NO_POINTS = { show: false };
+/** With one point uPlot would span years; show the last minute around it instead. */
+const X_SCALE: uPlot.Scale = {
+  time: true,
+  range: (_u, min, max) => (max - min < 30 ? [max - 60, max + 5] : [min, max]),
+};
 
 function col<T>(points: GuardPoint[], ruleIndex: number, pick: (p: GuardPoint["rules"][number]) => T) {
   return points.map((p) => {
@@ -44,8 +52,9 @@ export function GuardChart({
     col(points, ruleIndex, (r) => (r.metric ? rate(r.metric.control.e, r.metric.control.n) : null)),
   ];
   const armsOpts: Omit<uPlot.Options, "width" | "height"> = {
+    legend: LEGEND,
     scales: {
-      x: { time: true },
+      x: X_SCALE,
       n: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
       "%": { range: (_u, _min, max) => [0, Math.max(0.1, max * 1.2)] },
     },
@@ -84,7 +93,8 @@ export function GuardChart({
     col(points, ruleIndex, (r) => r.warnAt),
   ];
   const eOpts: Omit<uPlot.Options, "width" | "height"> = {
-    scales: { x: { time: true }, e: { distr: 3, log: 10 } },
+    legend: LEGEND,
+    scales: { x: X_SCALE, e: { distr: 3, log: 10 } },
     axes: [timeAxis, { ...axisStyle, scale: "e", label: "e-value", size: 60 }],
     series: [
       {},
@@ -96,7 +106,7 @@ export function GuardChart({
         dash: [4, 4],
         width: 1.5,
       },
-      { label: "warn at", scale: "e", stroke: WARN, dash: [2, 4], width: 1.5 },
+      { label: "warn at", scale: "e", stroke: WARN, dash: [2, 4], width: 1.5, points: NO_POINTS },
     ],
   };
 
@@ -110,8 +120,9 @@ export function GuardChart({
     t.map(() => tolerance),
   ];
   const thetaOpts: Omit<uPlot.Options, "width" | "height"> = {
+    legend: LEGEND,
     scales: {
-      x: { time: true },
+      x: X_SCALE,
       θ: {
         range: (_u, min, max) => [Math.max(0, Math.min(min, 0.5)), Math.max(max, (tolerance ?? 1) * 1.5)],
       },
@@ -120,9 +131,23 @@ export function GuardChart({
     series: [
       {},
       { label: "θ", scale: "θ", stroke: TREATMENT, width: 2, value: (_u, v) => num(v) },
-      { label: "95% lower", scale: "θ", stroke: "#93c5fd", width: 1, value: (_u, v) => num(v) },
-      { label: "95% upper", scale: "θ", stroke: "#93c5fd", width: 1, value: (_u, v) => num(v) },
-      { label: "tolerance", scale: "θ", stroke: DANGER, dash: [4, 4], width: 1.5 },
+      {
+        label: "95% lower",
+        scale: "θ",
+        stroke: "#93c5fd",
+        width: 1,
+        value: (_u, v) => num(v),
+        points: NO_POINTS,
+      },
+      {
+        label: "95% upper",
+        scale: "θ",
+        stroke: "#93c5fd",
+        width: 1,
+        value: (_u, v) => num(v),
+        points: NO_POINTS,
+      },
+      { label: "tolerance", scale: "θ", stroke: DANGER, dash: [4, 4], width: 1.5, points: NO_POINTS },
     ],
     bands: [{ series: [3, 2], fill: "rgba(59,130,246,0.12)" }],
   };

@@ -36,11 +36,15 @@ function EvidenceRow({ e, i }: { e: RuleEvidence; i: number }) {
       <th scope="row">
         {i + 1}. {ruleSummary(e.rule)}
       </th>
-      <td>{e.state ? <GuardBadge state={e.state} /> : <span class="muted">–</span>}</td>
-      <td>{e.metric ? armText(e.metric.treatment.e, e.metric.treatment.n) : "–"}</td>
-      <td>{e.metric ? armText(e.metric.control.e, e.metric.control.n) : "–"}</td>
-      <td>{e.ratio ? `${num(e.ratio.estimate)} [${num(e.ratio.lower)}, ${num(e.ratio.upper)}]` : "–"}</td>
-      <td>
+      <td data-label="State">{e.state ? <GuardBadge state={e.state} /> : <span class="muted">–</span>}</td>
+      <td data-label="Treatment bad">
+        {e.metric ? armText(e.metric.treatment.e, e.metric.treatment.n) : "–"}
+      </td>
+      <td data-label="Control bad">{e.metric ? armText(e.metric.control.e, e.metric.control.n) : "–"}</td>
+      <td data-label="θ (95% CI)">
+        {e.ratio ? `${num(e.ratio.estimate)} [${num(e.ratio.lower)}, ${num(e.ratio.upper)}]` : "–"}
+      </td>
+      <td data-label="e-value / limit">
         {e.eValue === null ? "–" : typeof e.eValue === "string" ? e.eValue : num(e.eValue)}
         {e.rollbackAt !== null && <span class="muted"> / {num(e.rollbackAt)}</span>}
       </td>
@@ -144,7 +148,7 @@ export function GuardPanel({ flagKey, env, state }: { flagKey: string; env: stri
       )}
 
       {view && view.evidence.length > 0 && (
-        <div class="table-scroll">
+        <div class="evidence-wrap">
           <table class="evidence-table">
             <caption class="sr-only">Evidence per rule</caption>
             <thead>
@@ -153,7 +157,7 @@ export function GuardPanel({ flagKey, env, state }: { flagKey: string; env: stri
                 <th scope="col">State</th>
                 <th scope="col">Treatment bad</th>
                 <th scope="col">Control bad</th>
-                <th scope="col">θ [95% CI]</th>
+                <th scope="col">θ (95% CI)</th>
                 <th scope="col">e-value / limit</th>
               </tr>
             </thead>

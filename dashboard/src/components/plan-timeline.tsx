@@ -7,51 +7,81 @@ const WAITING_TEXT = {
   guard: "a healthy guard",
 } as const;
 
-/** The plan's stages left to right (top to bottom on a phone); the current one says what it waits for. */
+function stageStatus(plan: Plan, i: number): "done" | "current" | "next" {
+  if (i < plan.currentStage) return "done";
+  if (i > plan.currentStage) return "next";
+  return plan.state === "completed" ? "done" : "current";
+}
+
+/**
+ * The plan's stages left to right (top to bottom on a phone), and under them what the current
+ * stage waits for before it advances (`progress.waitingFor`: time, exposures, the guard).
+ */
 export function PlanTimeline({ plan }: { plan: Plan }) {
-  const active = plan.active;
+  const stage = plan.stages[plan.currentStage];
+  const p = plan.active ? plan.progress : null;
   return (
-    <ol class="timeline" aria-label={`Stages of ${plan.id}`}>
-      {plan.stages.map((s, i) => {
-        const status =
-          i < plan.currentStage
-            ? "done"
-            : i === plan.currentStage
-              ? plan.state === "completed"
-                ? "done"
-                : "current"
-              : "next";
-        const current = status === "current";
-        const p = current ? plan.progress : null;
-        return (
-          <li key={i} class={`stage stage-${status}`} aria-current={current ? "step" : undefined}>
-            <span class="stage-dot" aria-hidden="true" />
-            <div class="stage-body">
-              <strong class="stage-pct">{pct(s.percentage)}</strong>
-              <span class="small muted">
-                {i === plan.stages.length - 1
-                  ? "last stage: completes the plan"
-                  : `hold ${ms(s.minHoldMs)}${s.maxHoldMs !== null ? `–${ms(s.maxHoldMs)}` : "+"} · ≥ ${s.minExposures} exposures`}
-              </span>
-              {p && active && (
-                <div class="stage-progress">
-                  <span class="small">
-                    {ms(p.elapsedMs)} of {ms(s.minHoldMs)} · {num(p.exposures, 6)} / {s.minExposures}{" "}
-                    exposures · guard {p.guard.replace("_", " ")}
+    <>
+      <ol class="timeline" aria-label={`Stages of ${plan.id}`}>
+        {plan.stages.map((s, i) => {
+          const status = stageStatus(plan, i);
+          return (
+            <li
+              key={i}
+              class={`stage stage-${status}`}
+              aria-current={status === "current" ? "step" : undefined}
+            >
+              <span class="stage-dot" aria-hidden="true" />
+              <div class="stage-body">
+                <strong class="stage-pct">{pct(s.percentage)}</strong>
+                <span class="small muted">
+                  {i === plan.stages.length - 1
+                    ? "completes the plan"
+                    : `hold ${ms(s.minHoldMs)}${s.maxHoldMs !== null ? `–${ms(s.maxHoldMs)}` : "+"}, ≥ ${s.minExposures} exposures`}
+                </span>
+                {status === "current" && p && (
+                  <span class="small waiting">
+                    {p.waitingFor.length > 0
+                      ? `Waiting for ${p.waitingFor.map((w) => WAITING_TEXT[w]).join(", ")}`
+                      : "Ready to advance"}
                   </span>
-                  {p.waitingFor.length > 0 ? (
-                    <span class="small waiting">
-                      Waiting for {p.waitingFor.map((w) => WAITING_TEXT[w]).join(", ")}
-                    </span>
-                  ) : (
-                    <span class="small waiting ok">Ready to advance at the next tick</span>
-                  )}
-                </div>
-              )}
+                )}
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      {p && stage && (
+        <dl class="stage-progress" aria-label="Current stage">
+          <div>
+            <dt>Held</dt>
+            <dd>
+              {ms(p.elapsedMs)} of {ms(stage.minHoldMs)}
+              {p.waitingFor.includes("min_hold") ? "" : " ✓"}
+            </dd>
+          </div>
+          <div>
+            <dt>Treatment exposures</dt>
+            <dd>
+              {num(p.exposures, 9)} of {stage.minExposures}
+              {p.waitingFor.includes("exposures") ? "" : " ✓"}
+            </dd>
+          </div>
+          <div>
+            <dt>Guard</dt>
+            <dd>
+              {p.guard.replace("_", " ")}
+              {p.waitingFor.includes("guard") ? "" : " ✓"}
+            </dd>
+          </div>
+          {p.maxHoldAt && (
+            <div>
+              <dt>Max hold ends</dt>
+              <dd>{new Date(p.maxHoldAt).toLocaleString()}</dd>
             </div>
-          </li>
-        );
-      })}
-    </ol>
+          )}
+        </dl>
+      )}
+    </>
   );
 }

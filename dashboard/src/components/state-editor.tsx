@@ -118,9 +118,11 @@ export function StateEditor({ flag, state }: { flag: Flag; state: FlagState }) {
             Kill switch
           </span>
           <p class="muted small">
-            {live.enabled
-              ? `On: ${pct(live.percentage)} of users get the new path.`
-              : "Off: everyone gets the off variant."}
+            {!live.enabled
+              ? "Off: everyone gets the off variant."
+              : live.percentage === 0
+                ? "On at 0%: nobody is in the rollout yet."
+                : `On: ${pct(live.percentage)} of users get the new path.`}
           </p>
         </div>
         <button
