@@ -80,6 +80,7 @@ try {
       .catch(() => {});
     await sleep(1500);
     await page.screenshot({ path: `${out}/flag-guard-${w}.png`, fullPage: true });
+    await page.getByRole("region", { name: "Guard" }).screenshot({ path: `${out}/guard-panel-${w}.png` });
     await page.goto(`${d.url}/#/flags/search-ranking/production`);
     await page.locator(".timeline").first().waitFor();
     await sleep(800);
