@@ -17,7 +17,7 @@ const NO_POINTS = { show: false };
 /** With one point uPlot would span years; show the last minute around it instead. */
 const X_SCALE: uPlot.Scale = {
   time: true,
-  range: (_u, min, max) => (max - min < 30 ? [max - 60, max + 5] : [min, max]),
+  range: (_u, min, max) => (max - min < 5 ? [max - 60, max + 5] : [min, max]),
 };
 
 function col<T>(points: GuardPoint[], ruleIndex: number, pick: (p: GuardPoint["rules"][number]) => T) {

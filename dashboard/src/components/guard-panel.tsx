@@ -45,8 +45,10 @@ function EvidenceRow({ e, i }: { e: RuleEvidence; i: number }) {
         {e.ratio ? `${num(e.ratio.estimate)} [${num(e.ratio.lower)}, ${num(e.ratio.upper)}]` : "–"}
       </td>
       <td data-label="e-value / limit">
-        {e.eValue === null ? "–" : typeof e.eValue === "string" ? e.eValue : num(e.eValue)}
-        {e.rollbackAt !== null && <span class="muted"> / {num(e.rollbackAt)}</span>}
+        <span>
+          {e.eValue === null ? "–" : typeof e.eValue === "string" ? e.eValue : num(e.eValue)}
+          {e.rollbackAt !== null && <span class="muted"> / {num(e.rollbackAt)}</span>}
+        </span>
       </td>
     </tr>
   );
