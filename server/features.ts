@@ -1,3 +1,4 @@
+import { type DashboardOptions, dashboardFeature } from "./dashboard/index.js";
 import { evaluationFeature } from "./evaluation/index.js";
 import { flagsFeature } from "./flags/index.js";
 import { type GuardLoopOptions, guardFeature } from "./guard/index.js";
@@ -24,6 +25,8 @@ export interface FeatureOptions {
   webhooks?: WebhookOptions;
   /** The metrics token, and how often stream connects and drops are logged. */
   observability?: ObservabilityOptions;
+  /** Where the built dashboard is served from. */
+  dashboard?: DashboardOptions;
 }
 
 /**
@@ -39,6 +42,8 @@ export const features: Feature<FeatureOptions>[] = [
   guardFeature,
   rolloutPlansFeature,
   webhooksFeature,
+  // After every API route: it serves only `/`, `/index.html` and `/assets/*`.
+  dashboardFeature,
   // Last: it only listens, and its request metrics wrap every other listener.
   observabilityFeature,
 ];

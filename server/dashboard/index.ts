@@ -1,2 +1,3 @@
-// The web dashboard's routes, for the server's feature list to mount at `/`.
+// The dashboard feature's module.
 export { dashboardRoutes, defaultDashboardDir } from "./dashboard-routes.js";
+export { type DashboardOptions, dashboardFeature } from "./feature.js";

@@ -16,6 +16,7 @@ export const FEATURES = [
   "plans",
   "webhooks",
   "observability",
+  "dashboard",
 ] as const;
 
 /** Which feature's commands and queries own each table; the kernel may read and write any. */

@@ -1,13 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
-import { Hono } from "hono";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { build } from "vite";
-import { dashboardRoutes } from "../../server/dashboard/index.js";
 import { launchChromium } from "../browser/harness.js";
 import { ADMIN, api, startServer } from "../helpers/server.js";
 
@@ -27,36 +22,13 @@ export async function buildDashboard(): Promise<string> {
 }
 
 /**
- * TEST-ONLY stand-in for the server mounting the dashboard: a real Rollguard server (temp SQLite,
- * admin token ADMIN) plus a second small server on its own port that serves `dashboardRoutes()`
- * and passes `/api/*` through to the real one. Once `server/features.ts` mounts the dashboard,
- * this wrapper goes and the tests open the real server's `/`.
+ * The real server (temp SQLite, admin token ADMIN) serving a dashboard freshly built from its
+ * sources at its own `/`, as `npm start` serves the one built at install.
  */
 export async function startDashboard(options: { tickMs?: number } = {}) {
   const distDir = await buildDashboard();
-  const rollguard = await startServer({ tickMs: options.tickMs ?? 200 });
-
-  const app = new Hono();
-  app.all("/api/*", async (c) => {
-    const url = new URL(c.req.url);
-    const headers = new Headers(c.req.raw.headers);
-    headers.delete("host");
-    const init: RequestInit & { duplex?: "half" } = { method: c.req.method, headers };
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
-      init.body = await c.req.arrayBuffer();
-    }
-    const res = await fetch(rollguard.url + url.pathname + url.search, init);
-    const out = new Headers(res.headers);
-    out.delete("content-encoding");
-    out.delete("content-length");
-    return new Response(res.body, { status: res.status, headers: out });
-  });
-  app.route("/", dashboardRoutes(distDir));
-
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s as Server));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const rollguard = await startServer({ tickMs: options.tickMs ?? 200, dashboard: { distDir } });
+  const url = rollguard.url;
   return {
     /** Where the dashboard is opened. */
     url,
@@ -65,10 +37,6 @@ export async function startDashboard(options: { tickMs?: number } = {}) {
     api: api(rollguard.url),
     distDir,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
       await rollguard.close();
       rmSync(distDir, { recursive: true, force: true });
     },
