@@ -1,12 +1,21 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import type { Variant } from "../../sdk/core/types.js";
 import { type ChangeDeps, type ChangeWork, commitChange } from "../kernel/change/change-path.js";
 import type { Db } from "../kernel/db/database.js";
 import { environments, flagStates, flags } from "../kernel/db/schema.js";
 import { definedOnly } from "../kernel/defined-only.js";
 import * as errors from "../kernel/errors.js";
 import { checkRuleVariants, checkWeights, defaultWeights, resolveVariants } from "./flag-defaults.js";
-import { type FlagStateRow, findFlag, findState, statesOf, toFlagOut, toStateOut } from "./flag-rows.js";
+import {
+  type FlagRow,
+  type FlagStateRow,
+  findFlag,
+  findState,
+  statesOf,
+  toFlagOut,
+  toStateOut,
+} from "./flag-rows.js";
 import type { CreateFlagInput, FlagStateOut, FlagStatePatchInput, UpdateFlagInput } from "./flag-schemas.js";
 
 export interface Actor {
@@ -74,21 +83,64 @@ export function insertInitialState(
 export function updateFlag(deps: ChangeDeps, key: string, input: UpdateFlagInput, { actor }: Actor) {
   return commitChange(deps, (tx, now) => {
     const before = liveFlag(tx, key);
+    const { variants: newVariants, offVariant: newOff, ...rest } = input;
+    const variantsChange = newVariants !== undefined || newOff !== undefined;
+    const states = statesOf(tx, key);
+    let set: Partial<FlagRow> = definedOnly(rest);
+    if (variantsChange) {
+      const current = before.variants as Variant[];
+      const next = resolveVariants(
+        before.type,
+        before.type === "boolean" ? newVariants : (newVariants ?? current),
+        // Removing the off variant needs a new one named: it is what users outside the rollout get.
+        newOff ?? before.offVariant,
+      );
+      checkVariantsInUse(next.variants, states);
+      set = { ...set, variants: next.variants, offVariant: next.offVariant };
+    }
     const after = tx
       .update(flags)
-      .set({ ...definedOnly(input), updatedAt: now })
+      .set({ ...set, updatedAt: now })
       .where(eq(flags.key, key))
       .returning()
       .get();
-    const states = statesOf(tx, key);
+    // What every environment serves changed: a new state version tells SDKs and If-Match so.
+    const statesAfter = variantsChange
+      ? states.map((st) =>
+          tx
+            .update(flagStates)
+            .set({ version: st.version + 1, updatedAt: now })
+            .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, st.environment)))
+            .returning()
+            .get(),
+        )
+      : states;
     const beforeOut = toFlagOut(before, states);
-    const afterOut = toFlagOut(after, states);
+    const afterOut = toFlagOut(after, statesAfter);
     return {
       result: afterOut,
       audit: [{ actor, action: "flag.updated", flagKey: key, before: beforeOut, after: afterOut }],
       touched: states.map((s) => ({ environment: s.environment, flagKey: key })),
     };
   });
+}
+
+/** A variant that some environment's weights or rules still name cannot be removed. */
+function checkVariantsInUse(variants: Variant[], states: FlagStateRow[]): void {
+  const keys = new Set(variants.map((v) => v.key));
+  for (const st of states) {
+    const weighted = st.weights.filter((w) => !keys.has(w.variant)).map((w) => w.variant);
+    const ruled = (st.rules as Array<{ variant?: string }>).flatMap((r) =>
+      r.variant !== undefined && !keys.has(r.variant) ? [r.variant] : [],
+    );
+    const used = [...new Set([...weighted, ...ruled])];
+    if (used.length > 0)
+      throw errors.conflict(
+        `variant ${used.map((v) => `\`${v}\``).join(", ")} is still named by the ${weighted.length > 0 ? "weights" : "rules"} in \`${st.environment}\`: set them without it first (PATCH …/environments/${st.environment})`,
+        "variant-in-use",
+        { environment: st.environment, variants: used },
+      );
+  }
 }
 
 export function archiveFlag(deps: ChangeDeps, key: string, { actor }: Actor) {

@@ -55,6 +55,11 @@ export const UpdateFlagBody = z
     description: z.string().max(2000).optional(),
     tags: z.array(z.string().min(1).max(64)).max(50).optional(),
     clientVisible: z.boolean().optional(),
+    variants: z.array(Variant).min(2).max(100).optional().openapi({
+      description:
+        "The whole new list (not boolean flags). A variant's value may change: its users get the new value. A new variant serves nobody until weights or rules name it. A variant that weights or rules of any environment name cannot be removed (409): change those first, so no user is left on a removed variant.",
+    }),
+    offVariant: z.string().optional(),
   })
   .strict()
   .openapi("UpdateFlag");

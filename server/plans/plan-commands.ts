@@ -52,6 +52,14 @@ export function createPlan(
   const stages = resolveStages(input);
   return commitChange(deps, (tx, now) => {
     const state = requireLiveState(tx, flagKey, environment);
+    const first = stages[0]!.percentage;
+    // A live flag above the first stage would lose users at start: say so, or send allowLower.
+    if (state.enabled && toMilli(first) < state.percentageMilli && input.allowLower !== true)
+      throw errors.conflict(
+        `flag \`${flagKey}\` is at ${state.percentageMilli / 1000}% in \`${environment}\`; this plan starts at ${first}% and would take users out of the rollout: send "allowLower": true to mean it, or start with stages above ${state.percentageMilli / 1000}%`,
+        "plan-lowers-flag",
+        { currentPercentage: state.percentageMilli / 1000, firstStage: first },
+      );
     const active = findActivePlan(tx, flagKey, environment);
     if (active)
       throw errors.conflict(

@@ -64,6 +64,10 @@ export const CreatePlanBody = z
       .optional()
       .openapi({ description: "Start at once (default true)" }),
     reason: z.string().max(500).optional(),
+    allowLower: z.boolean({ error: "must be true or false" }).optional().openapi({
+      description:
+        "A plan whose first stage is below the flag's live percentage (it is on and above it) would take users out of the rollout: it is refused unless this is true",
+    }),
   })
   .strict()
   .refine((b) => b.preset === undefined || b.stages === undefined, {
