@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { setUnauthorizedHandler } from "./api";
 import { LiveIndicator } from "./components/live-indicator";
+import { stopLive } from "./live";
 import { AuditPage } from "./pages/audit-page";
 import { FlagPage } from "./pages/flag-page";
 import { FlagsPage } from "./pages/flags-page";
@@ -25,6 +26,7 @@ export function App() {
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
+      stopLive();
       clearToken();
       setExpired(true);
       setToken(null);
@@ -43,6 +45,7 @@ export function App() {
     );
 
   const signOut = () => {
+    stopLive();
     clearToken();
     setToken(null);
   };

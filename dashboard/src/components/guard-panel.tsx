@@ -56,12 +56,12 @@ function EvidenceRow({ e, i }: { e: RuleEvidence; i: number }) {
 
 /**
  * The guard of a flag in one environment: its state and why, the evidence per rule, a live chart
- * of the evidence over time (polled every 2 s, accumulated here), the rule that fired, and a
+ * of the evidence over time (read every 2 s, accumulated here), the rule that fired, and a
  * button to re-open a rolled-back flag at its previous percentage.
  */
 export function GuardPanel({ flagKey, env, state }: { flagKey: string; env: string; state: FlagState }) {
   const presets = usePresets();
-  const guard = useLive((_s) => orNull(api.guard(flagKey, env)), [flagKey, env]);
+  const guard = useLive((_s) => orNull(api.guard(flagKey, env)), [flagKey, env], { ticks: true });
   const [points, setPoints] = useState<GuardPoint[]>([]);
   const [ruleIndex, setRuleIndex] = useState(0);
   const [reopen, setReopen] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });

@@ -1,7 +1,17 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLiveStatus } from "../live";
 
-/** "Live" while reads succeed, "Reconnecting" while they fail; the last good read's age on hover. */
+const LABEL = { stream: "Live", polling: "Polling", connecting: "Connecting" } as const;
+const EXPLAIN = {
+  stream: "changes arrive on the event stream",
+  polling: "the event stream is down: reading every 2 s and reconnecting",
+  connecting: "opening the event stream",
+} as const;
+
+/**
+ * "Live" while the admin event stream is open, "Polling" while the page falls back to reading every
+ * 2 s, "Reconnecting" while reads fail; how it follows and the last good read's age on hover.
+ */
 export function LiveIndicator() {
   const s = useLiveStatus();
   const [, setNow] = useState(0);
@@ -10,14 +20,16 @@ export function LiveIndicator() {
     return () => clearInterval(t);
   }, []);
   const age = s.lastOkAt ? Math.round((Date.now() - s.lastOkAt) / 1000) : null;
+  const tone = s.failing ? "live-bad" : s.mode === "stream" ? "live-ok" : "live-poll";
   return (
     <span
-      class={`live ${s.failing ? "live-bad" : "live-ok"}`}
+      class={`live ${tone}`}
       role="status"
-      title={age === null ? "no data yet" : `last update ${age}s ago`}
+      data-mode={s.mode}
+      title={`${EXPLAIN[s.mode]}; ${age === null ? "no data yet" : `last update ${age}s ago`}`}
     >
       <span class="live-dot" aria-hidden="true" />
-      {s.failing ? "Reconnecting" : "Live"}
+      {s.failing ? "Reconnecting" : LABEL[s.mode]}
     </span>
   );
 }

@@ -38,13 +38,17 @@ const PRESETS = {
 
 /** The staged rollout of a flag in one environment: the active plan, its actions, or a start form. */
 export function PlanPanel({ flagKey, env }: { flagKey: string; env: string }) {
-  const data = useLive(async () => {
-    const [current, recent] = await Promise.all([
-      orNull(api.currentPlan(flagKey, env)),
-      api.plans(flagKey, env),
-    ]);
-    return { current, recent: recent.plans };
-  }, [flagKey, env]);
+  const data = useLive(
+    async () => {
+      const [current, recent] = await Promise.all([
+        orNull(api.currentPlan(flagKey, env)),
+        api.plans(flagKey, env),
+      ]);
+      return { current, recent: recent.plans };
+    },
+    [flagKey, env],
+    { ticks: true },
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [preset, setPreset] = useState<keyof typeof PRESETS>("default");

@@ -40,25 +40,30 @@ export function FlagsPage() {
         if (s.percentage > 0 || s.previousPercentage !== null) out.push(`${f.key}\n${env}`);
     return out;
   }, [list.data]);
-  const summaries = useLive(async () => {
-    const entries = await Promise.all(
-      watched.map(async (id): Promise<[string, Summary]> => {
-        const [key = "", env = ""] = id.split("\n");
-        const [guard, plan] = await Promise.all([
-          orNull(api.guard(key, env)),
-          orNull(api.currentPlan(key, env)),
-        ]);
-        return [
-          id,
-          {
-            guard: guard?.state ?? null,
-            plan: plan ? { state: plan.state, stage: plan.currentStage, of: plan.stages.length } : null,
-          },
-        ];
-      }),
-    );
-    return new Map(entries);
-  }, [watched.join("|")]);
+  const summaries = useLive(
+    async () => {
+      const entries = await Promise.all(
+        watched.map(async (id): Promise<[string, Summary]> => {
+          const [key = "", env = ""] = id.split("\n");
+          const [guard, plan] = await Promise.all([
+            orNull(api.guard(key, env)),
+            orNull(api.currentPlan(key, env)),
+          ]);
+          return [
+            id,
+            {
+              guard: guard?.state ?? null,
+              plan: plan ? { state: plan.state, stage: plan.currentStage, of: plan.stages.length } : null,
+            },
+          ];
+        }),
+      );
+      return new Map(entries);
+      // A guard's warning is not a change (no audit event), so these follow the 2 s tick too.
+    },
+    [watched.join("|")],
+    { ticks: true },
+  );
 
   const envs = list.data?.environments ?? [];
   const shown = (list.data?.flags ?? []).filter((f) => matches(f, query.trim()));
