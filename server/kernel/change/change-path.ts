@@ -2,7 +2,7 @@ import { and, eq, lte, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/database.js";
 import { auditEvents, changeLog, environments } from "../db/schema.js";
-import type { ChangeBus, PublishedChange } from "./change-bus.js";
+import type { ChangeBus, CommittedAudit, PublishedChange } from "./change-bus.js";
 import { servedConfig } from "./flag-config.js";
 
 /** How many changes per environment a reconnecting SDK can catch up on before it needs a `put`. */
@@ -46,7 +46,7 @@ export interface ChangeWork<T> {
 export function commitChange<T>(deps: ChangeDeps, work: (tx: Db, now: number) => ChangeWork<T>): T {
   const now = deps.clock.now();
   const published: PublishedChange[] = [];
-  let audited: AuditInput[] = [];
+  let audited: CommittedAudit[] = [];
   const result = deps.db.transaction((tx) => {
     const done = work(tx, now);
     const seen = new Set<string>();
@@ -56,28 +56,8 @@ export function commitChange<T>(deps: ChangeDeps, work: (tx: Db, now: number) =>
       seen.add(id);
       published.push(recordChange(tx, t));
     }
-    audited = done.audit;
-    if (done.audit.length > 0) {
-      tx.insert(auditEvents)
-        .values(
-          done.audit.map((a) => ({
-            at: now,
-            actor: a.actor,
-            action: a.action,
-            flagKey: a.flagKey ?? null,
-            environment: a.environment ?? null,
-            before: a.before ?? null,
-            after: a.after ?? null,
-            detail: a.detail ?? null,
-          })),
-        )
-        .run();
-    }
-    return done.result;
-  });
-  for (const change of published) deps.bus.publish(change);
-  for (const a of audited)
-    deps.bus.announce({
+    // The rows as stored are also what listeners hear, once the transaction committed.
+    audited = done.audit.map((a) => ({
       at: now,
       actor: a.actor,
       action: a.action,
@@ -86,7 +66,12 @@ export function commitChange<T>(deps: ChangeDeps, work: (tx: Db, now: number) =>
       before: a.before ?? null,
       after: a.after ?? null,
       detail: a.detail ?? null,
-    });
+    }));
+    if (audited.length > 0) tx.insert(auditEvents).values(audited).run();
+    return done.result;
+  });
+  for (const change of published) deps.bus.publish(change);
+  for (const event of audited) deps.bus.announce(event);
   return result;
 }
 
