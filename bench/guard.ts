@@ -10,7 +10,7 @@
  * every 10 s, guard tick every 5 s, 30-minute rollouts, rule `errors-vs-control` (α = 0.01).
  * Options: --healthy=N (runs per healthy scenario, default 1000), --broken=N (default 200).
  */
-import { wilsonAtLevel } from "../server/guard/index.js";
+import { wilsonAtLevel } from "../server/guard/stats/index.js";
 import { type Scenario, type SimulationResult, simulate } from "../test/guard/simulate.js";
 
 function arg(name: string, fallback: number): number {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds the browser SDK (sdk/browser) into one ESM file with no runtime dependencies and prints
-// its gzipped size. Fails when the bundle pulls in any of sdk/core beyond the outcome recorder it
-// shares with the Node SDK and the wire constants that recorder needs (values arrive evaluated, so
-// the evaluator must never ship to browsers), or grows past its budget.
+// its gzipped size. Fails when the bundle pulls in any of sdk/core beyond what it shares with the
+// Node SDK (the outcome recorder with its wire constants, and the reconnect backoff): values
+// arrive evaluated, so the evaluator must never ship to browsers. Fails past its budget too.
 //
 //   node scripts/build-browser.mjs                  -> dist/browser/rollguard.js
 //   node scripts/build-browser.mjs --outdir /tmp/x  -> /tmp/x/rollguard.js
@@ -31,7 +31,12 @@ const result = await build({
   absWorkingDir: root,
 });
 
-const SHARED = ["sdk/core/metrics-recorder.ts", "sdk/core/metrics-report.ts", "sdk/core/latency-buckets.ts"];
+const SHARED = [
+  "sdk/core/backoff.ts",
+  "sdk/core/metrics-recorder.ts",
+  "sdk/core/metrics-report.ts",
+  "sdk/core/latency-buckets.ts",
+];
 const leaked = Object.keys(result.metafile.inputs).filter(
   (p) => !p.startsWith("sdk/browser/") && !SHARED.includes(p),
 );

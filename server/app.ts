@@ -1,63 +1,32 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { HTTPException } from "hono/http-exception";
-import type { AuthEnv } from "./auth/require-token.js";
-import type { AppDeps } from "./deps.js";
-import { limitBody } from "./http/body-limit.js";
-import { Problem, problemResponse } from "./http/problem.js";
-import { auditRoutes } from "./routes/audit.js";
-import { environmentRoutes } from "./routes/environments.js";
-import { flagRoutes } from "./routes/flags.js";
-import { healthRoutes } from "./routes/health.js";
-import { sdkEvaluateRoutes } from "./routes/sdk-evaluate.js";
-import { tokenRoutes } from "./routes/tokens.js";
+import { features as allFeatures, type FeatureOptions } from "./features.js";
+import type { AuthEnv } from "./kernel/auth/require-token.js";
+import type { AppDeps } from "./kernel/deps.js";
+import type { Feature } from "./kernel/feature.js";
+import { limitBody, MAX_BODY_BYTES } from "./kernel/http/body-limit.js";
+import { errorHandler, notFoundHandler } from "./kernel/http/error-handler.js";
+import { openApiDocument } from "./kernel/http/openapi-document.js";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES };
 
-/** Extra route groups (streaming, client API, OFREP, guard, plans) mount through this. */
-export type RouteGroup = (deps: AppDeps) => OpenAPIHono<AuthEnv>;
-
-/** Builds the HTTP app from its dependencies; it reads no environment and starts no timers. */
-export function createApp(deps: AppDeps, extra: RouteGroup[] = []) {
+/**
+ * Builds the HTTP app from its dependencies and the features' routes; it reads no environment
+ * and starts no timers (that is `createServer`'s), so tests drive it through `app.request`.
+ */
+export function createApp(
+  deps: AppDeps,
+  features: readonly Feature<FeatureOptions>[] = allFeatures,
+  options: FeatureOptions = {},
+) {
   const app = new OpenAPIHono<AuthEnv>();
 
   app.use("/api/*", limitBody(MAX_BODY_BYTES));
+  for (const feature of features) if (feature.routes) app.route("/", feature.routes(deps, options));
 
-  for (const group of [
-    healthRoutes,
-    flagRoutes,
-    environmentRoutes,
-    tokenRoutes,
-    auditRoutes,
-    sdkEvaluateRoutes,
-    ...extra,
-  ]) {
-    app.route("/", group(deps));
-  }
-
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Rollguard",
-      version: "0.1.0",
-      description: "Feature flags and progressive rollouts that roll themselves back.",
-    },
-  });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.get("/openapi.json", (c) => c.json(openApiDocument(app)));
 
-  app.notFound((c) =>
-    problemResponse(c, new Problem(404, "not-found", `no route for ${c.req.method} ${c.req.path}`)),
-  );
-  app.onError((error, c) => {
-    if (error instanceof Problem) return problemResponse(c, error);
-    if (error instanceof HTTPException && error.status < 500) {
-      const detail =
-        error.status === 400 && /json/i.test(error.message)
-          ? "the body is not valid JSON: check quotes, commas and brackets"
-          : error.message || "bad request";
-      return problemResponse(c, new Problem(error.status as 400, "invalid-request", detail));
-    }
-    deps.log(`unhandled error on ${c.req.method} ${c.req.path}`, error);
-    return problemResponse(c, new Problem(500, "internal", "the server failed; the change was not applied"));
-  });
+  app.notFound(notFoundHandler);
+  app.onError(errorHandler(deps.log));
   return app;
 }

@@ -1,40 +1,49 @@
-import type { RouteGroup } from "./app.js";
-import { clientApiFeature } from "./client-api/index.js";
-import type { AppDeps } from "./deps.js";
-import { guardFeature } from "./guard-loop/feature.js";
-import type { GuardLoopOptions } from "./guard-loop/options.js";
-import { ofrepFeature } from "./ofrep/index.js";
-import { rolloutPlansFeature } from "./plans/feature.js";
-import { streamFeature } from "./stream/stream-feature.js";
-import type { StreamOptions } from "./stream/stream-hub.js";
-import type { WebhookOptions } from "./webhooks/dispatcher.js";
+import { type DashboardOptions, dashboardFeature } from "./dashboard/index.js";
+import { evaluationFeature } from "./evaluation/index.js";
+import { flagsFeature } from "./flags/index.js";
+import { type GuardLoopOptions, guardFeature } from "./guard/index.js";
+import { healthFeature } from "./health/index.js";
+import type { Feature } from "./kernel/feature.js";
+import type { MetricsOptions } from "./metrics/index.js";
+import { metricsFeature } from "./metrics/index.js";
+import { type ObservabilityOptions, observabilityFeature } from "./observability/index.js";
+import { rolloutPlansFeature } from "./plans/index.js";
+import { type StreamOptions, streamingFeature } from "./streaming/index.js";
+import { type WebhookOptions, webhooksFeature } from "./webhooks/index.js";
+
+/** Every feature's own settings, as the server takes them (tests shorten the times). */
+export interface FeatureOptions {
+  /** Milliseconds between guard and plan ticks (default 5 s). */
+  tickMs?: number;
+  /** SSE heartbeat, retry hint and per-connection backlog limit. */
+  stream?: StreamOptions;
+  /** Guard loop tuning (no-data hold, split settling). */
+  guard?: GuardLoopOptions;
+  /** Metric buckets' retention and pruning. */
+  metrics?: MetricsOptions;
+  /** Webhook delivery (fetch, retries, back-off). */
+  webhooks?: WebhookOptions;
+  /** The metrics token, and how often stream connects and drops are logged. */
+  observability?: ObservabilityOptions;
+  /** Where the built dashboard is served from. */
+  dashboard?: DashboardOptions;
+}
 
 /**
- * A part of the server beyond the REST core: its routes and the background work it runs.
- * `start` returns a stop function; both run only in `createServer`, never in `createApp`.
+ * The features the server runs, in mount order (and the order their listeners wrap). The server is
+ * these and the kernel: nothing else mounts routes, wraps the listener or starts background work.
  */
-export interface Feature {
-  name: string;
-  routes?: RouteGroup;
-  start?: (deps: AppDeps, options: FeatureOptions) => () => Promise<void> | void;
-}
-
-export interface FeatureOptions {
-  /** Milliseconds between guard/plan ticks; tests shorten it. */
-  tickMs?: number;
-  /** SSE heartbeat, retry hint and per-connection backlog limit; tests shorten them. */
-  stream?: StreamOptions;
-  /** Guard loop tuning (no-data hold, split settling, metrics retention); tests shorten it. */
-  guard?: GuardLoopOptions;
-  /** Webhook delivery (fetch, retries, back-off); tests inject fetch and shorten the back-off. */
-  webhooks?: WebhookOptions;
-}
-
-/** The features the server runs, in mount order. */
-export const features: Feature[] = [
-  streamFeature,
+export const features: Feature<FeatureOptions>[] = [
+  healthFeature,
+  flagsFeature,
+  evaluationFeature,
+  streamingFeature,
+  metricsFeature,
   guardFeature,
   rolloutPlansFeature,
-  clientApiFeature,
-  ofrepFeature,
+  webhooksFeature,
+  // After every API route: it serves only `/`, `/index.html` and `/assets/*`.
+  dashboardFeature,
+  // Last: it only listens, and its request metrics wrap every other listener.
+  observabilityFeature,
 ];

@@ -1,4 +1,5 @@
-export { createApp, type RouteGroup } from "./app.js";
+export { createApp } from "./app.js";
 export { createDeps, type DepsOptions } from "./create-deps.js";
 export { createServer, type RunningServer, type ServerOptions } from "./create-server.js";
-export type { AppDeps } from "./deps.js";
+export type { AppDeps } from "./kernel/deps.js";
+export type { Feature, RouteGroup } from "./kernel/feature.js";

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "../../server/index.js";
-import { streamHubOf } from "../../server/stream/stream-feature.js";
+import { streamHubOf } from "../../server/streaming/feature.js";
 import { booleanConfig } from "../../test/core/flag-fixtures.js";
 import { startFloorSse } from "./floor-sse.js";
 

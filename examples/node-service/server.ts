@@ -21,13 +21,27 @@
  *   if (flags.isEnabled("new-checkout", { userId })) newCheckout(); else oldCheckout();
  */
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createClient } from "../../sdk/node/index.js";
+
+const token = process.env.ROLLGUARD_TOKEN;
+if (!token) {
+  console.error(
+    "Set ROLLGUARD_TOKEN to a server token for the environment to serve, e.g.\n" +
+      "  ROLLGUARD_TOKEN=$(curl -s -X POST localhost:4242/api/tokens -H \"authorization: Bearer $ROLLGUARD_ADMIN_TOKEN\" \\\n" +
+      "    -H 'content-type: application/json' -d '{\"scope\":\"server\",\"environment\":\"production\"}' \\\n" +
+      "    | sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/') npx tsx examples/node-service/server.ts",
+  );
+  process.exit(2);
+}
 
 const flags = createClient({
   url: process.env.ROLLGUARD_URL ?? "http://localhost:4242",
-  token: process.env.ROLLGUARD_TOKEN ?? "",
-  // Keeps serving the last known flags across restarts even when Rollguard is unreachable.
-  backupPath: "./.rollguard-flags.json",
+  token,
+  // Keeps serving the last known flags across restarts even when Rollguard is unreachable. A
+  // real service keeps it beside its own data; the example keeps it out of the repository.
+  backupPath: process.env.ROLLGUARD_BACKUP ?? join(tmpdir(), "rollguard-example-flags.json"),
 });
 flags.on("change", ({ keys }) => console.log(`flags changed: ${keys.join(", ")}`));
 flags.on("stale", ({ error }) => console.warn(`serving cached flags: ${error.message}`));

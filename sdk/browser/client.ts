@@ -1,4 +1,4 @@
-import { backoffDelay } from "./backoff.js";
+import { backoffDelay } from "../core/backoff.js";
 import { base64url, shortHash, stableJson } from "./context-key.js";
 import { browserMetrics } from "./metrics.js";
 import type {
@@ -131,7 +131,10 @@ export function createClient(options: ClientOptions): RollguardClient {
 
   function retry(gen: number) {
     clearTimeout(timer);
-    timer = setTimeout(() => gen === generation && connect(gen), backoffDelay(attempt++, minMs, maxMs));
+    timer = setTimeout(
+      () => gen === generation && connect(gen),
+      backoffDelay(++attempt, minMs, maxMs, Math.random),
+    );
   }
 
   /** Fetches the values; true when the stream may follow. */

@@ -71,6 +71,18 @@ export class FlagStore {
     return changed;
   }
 
+  /**
+   * A copy that shares the compiled flags (they never change once compiled) and can then take
+   * changes of its own: a holder that keeps one store per revision copies a map, not the rules.
+   */
+  clone(): FlagStore {
+    const copy = new FlagStore();
+    copy.#flags = new Map(this.#flags);
+    copy.#environment = this.#environment;
+    copy.#revision = this.#revision;
+    return copy;
+  }
+
   /** A change at or below the current revision was already applied (or is stale). */
   #isStale(revision: number | undefined): boolean {
     return typeof revision === "number" && revision <= this.#revision;

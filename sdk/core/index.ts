@@ -1,3 +1,4 @@
+export { backoffDelay } from "./backoff.js";
 export { rolloutBucket, variantBucket } from "./bucketing.js";
 export { compileFlag } from "./compile.js";
 export type { CompiledFlag, CompiledRule, CompiledVariant, Split } from "./compiled-flag.js";

@@ -1,5 +1,5 @@
+import { backoffDelay } from "../core/backoff.js";
 import type { FlagConfig, FlagSet } from "../core/index.js";
-import { backoffDelay } from "./backoff.js";
 import { downloadFlags } from "./flag-download.js";
 import { FlagStream } from "./flag-stream.js";
 import type { ResolvedOptions } from "./options.js";

@@ -1,13 +1,7 @@
-export * from "./binomial.js";
-export * from "./circuit-breaker.js";
-export * from "./decide.js";
-export * from "./evidence.js";
-export * from "./guard-rule.js";
-export * from "./histogram.js";
-export * from "./metric-counts.js";
-export * from "./normal.js";
-export * from "./reason-text.js";
-export * from "./sequential-test.js";
-export * from "./srm.js";
-export * from "./wilson.js";
-export * from "./window.js";
+// The guard feature's module: what other features and the server may use of it.
+export { guardFeature } from "./feature.js";
+export { type GuardLoopOptions, loopOptions } from "./guard-options.js";
+export { type GuardSummary, guardSummaries } from "./guard-summaries.js";
+export { type GuardTickResult, tickGuards } from "./guard-tick.js";
+export { type GuardVerdict, guardVerdict } from "./guard-verdict.js";
+export { GUARD_ACTOR } from "./record-outcome.js";

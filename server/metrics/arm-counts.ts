@@ -1,8 +1,22 @@
+import { LATENCY_BUCKETS_MS } from "../../sdk/core/latency-buckets.js";
 import type { Arm } from "../../sdk/core/types.js";
-import { type CleanArmWindow, emptyArmWindow } from "../guard/window.js";
 
-/** One arm's counts with every field present (the guard's clean window arm). */
-export type ArmCounts = CleanArmWindow;
+/**
+ * One arm's counts with every field present: what a report adds and what the guard reads (the
+ * shape of its clean window arm, so counts pass to it as they are).
+ */
+export interface ArmCounts {
+  exposures: number;
+  failures: number;
+  /** Counts per bucket of `sdk/core/latency-buckets.ts`. */
+  latency: number[];
+  /** Custom metrics by name: `sum` bad events among `count` opportunities. */
+  custom: Record<string, { count: number; sum: number }>;
+}
+
+export function emptyArmCounts(): ArmCounts {
+  return { exposures: 0, failures: 0, latency: LATENCY_BUCKETS_MS.map(() => 0), custom: {} };
+}
 
 /** Counts of both arms of one flag, in the shape the guard's window takes. */
 export interface ArmPair {
@@ -13,7 +27,7 @@ export interface ArmPair {
 export const ARMS: readonly Arm[] = ["treatment", "control"];
 
 export function emptyArmPair(): ArmPair {
-  return { treatment: emptyArmWindow(), control: emptyArmWindow() };
+  return { treatment: emptyArmCounts(), control: emptyArmCounts() };
 }
 
 interface Addable {

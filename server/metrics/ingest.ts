@@ -1,15 +1,28 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { MetricsCount, MetricsReport } from "../../sdk/core/metrics-report.js";
-import { emptyArmWindow } from "../guard/window.js";
-import { Problem } from "../http/problem.js";
-import type { Db } from "../store/database.js";
-import { flagStates, flags, metricBuckets } from "../store/schema.js";
-import { type ArmCounts, addCounts } from "./arm-counts.js";
+import type { Db } from "../kernel/db/database.js";
+import { metricBuckets } from "../kernel/db/schema.js";
+import * as errors from "../kernel/errors.js";
+import type { EnvironmentSnapshot } from "../kernel/snapshot/environment-snapshot.js";
+import type { Snapshots } from "../kernel/snapshot/snapshots.js";
+import { type ArmCounts, addCounts, emptyArmCounts } from "./arm-counts.js";
 import { bucketStartOf } from "./bucket.js";
 
 export interface IngestOptions {
   /** Browser reports: only flags with `clientVisible` exist for them. */
   clientVisibleOnly?: boolean;
+}
+
+/**
+ * Whether a flag exists for this report: live in the environment's current snapshot (and visible,
+ * for browsers). The snapshot is the flags as served, so a report counts for exactly the flags an
+ * SDK could have evaluated; no query of the flags' tables is needed.
+ */
+function knownIn(snapshot: EnvironmentSnapshot | undefined, opts: IngestOptions) {
+  return (key: string) => {
+    const flag = snapshot?.store.get(key);
+    return flag !== undefined && (!opts.clientVisibleOnly || flag.config.clientVisible === true);
+  };
 }
 
 /**
@@ -20,7 +33,7 @@ export interface IngestOptions {
  * Returns the number of entries stored.
  */
 export function ingestMetrics(
-  db: Db,
+  { db, snapshots }: { db: Db; snapshots: Snapshots },
   environment: string,
   report: MetricsReport,
   now: number,
@@ -29,21 +42,20 @@ export function ingestMetrics(
   const merged = new Map<string, { flagKey: string; arm: MetricsCount["arm"]; counts: ArmCounts }>();
   for (const entry of report.counts) {
     const id = `${entry.flagKey}\u0000${entry.arm}`;
-    const prev = merged.get(id) ?? { flagKey: entry.flagKey, arm: entry.arm, counts: emptyArmWindow() };
+    const prev = merged.get(id) ?? { flagKey: entry.flagKey, arm: entry.arm, counts: emptyArmCounts() };
     prev.counts = addCounts(prev.counts, entry);
     merged.set(id, prev);
   }
   const keys = [...new Set(report.counts.map((e) => e.flagKey))];
   const bucketStart = bucketStartOf(now);
+  const isKnown = knownIn(snapshots.get(environment), opts);
+  const unknown = keys.filter((k) => !isKnown(k));
   db.transaction((tx) => {
-    const known = new Set(keys.length === 0 ? [] : knownFlags(tx, environment, keys, opts));
-    const unknown = keys.filter((k) => !known.has(k));
     if (unknown.length > 0) {
       const shown = unknown.slice(0, 10).map((k) => `\`${k}\``);
-      throw new Problem(
-        404,
-        "unknown-flag",
+      throw errors.notFound(
         `no ${opts.clientVisibleOnly ? "client-visible " : ""}flag ${shown.join(", ")}${unknown.length > 10 ? ` (and ${unknown.length - 10} more)` : ""} in \`${environment}\`: nothing was stored; drop these entries and send the rest again`,
+        "unknown-flag",
         { unknownFlags: unknown.slice(0, 100) },
       );
     }
@@ -76,21 +88,4 @@ export function ingestMetrics(
     }
   });
   return report.counts.length;
-}
-
-function knownFlags(tx: Db, environment: string, keys: string[], opts: IngestOptions): string[] {
-  return tx
-    .select({ key: flags.key })
-    .from(flagStates)
-    .innerJoin(flags, eq(flags.key, flagStates.flagKey))
-    .where(
-      and(
-        eq(flagStates.environment, environment),
-        inArray(flagStates.flagKey, keys),
-        isNull(flags.archivedAt),
-        opts.clientVisibleOnly ? eq(flags.clientVisible, true) : undefined,
-      ),
-    )
-    .all()
-    .map((r) => r.key);
 }

@@ -1,6 +1,6 @@
 import { lt } from "drizzle-orm";
-import type { Db } from "../store/database.js";
-import { metricBuckets } from "../store/schema.js";
+import type { Db } from "../kernel/db/database.js";
+import { metricBuckets } from "../kernel/db/schema.js";
 
 /** How long buckets are kept unless told otherwise. */
 export const DEFAULT_METRICS_RETENTION_MS = 24 * 60 * 60 * 1000;

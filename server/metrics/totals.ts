@@ -1,6 +1,6 @@
 import { and, eq, gte } from "drizzle-orm";
-import type { Db } from "../store/database.js";
-import { metricBuckets } from "../store/schema.js";
+import type { Db } from "../kernel/db/database.js";
+import { metricBuckets } from "../kernel/db/schema.js";
 import { type ArmPair, addCounts, emptyArmPair } from "./arm-counts.js";
 
 export type MetricBucketRow = typeof metricBuckets.$inferSelect;

@@ -1,8 +1,7 @@
-import type { Feature } from "../features.js";
-import { planRoutes } from "../routes/plans.js";
-import { router } from "../routes/router.js";
-import { scheduleRoutes } from "../routes/schedules.js";
-import { sendWebhooks } from "../webhooks/dispatcher.js";
+import type { Feature } from "../kernel/feature.js";
+import { router } from "../kernel/http/router.js";
+import { planRoutes } from "./plan-routes.js";
+import { scheduleRoutes } from "./schedule-routes.js";
 import { tickPlans } from "./tick-plans.js";
 import { tickSchedules } from "./tick-schedules.js";
 
@@ -11,8 +10,9 @@ export const DEFAULT_TICK_MS = 5_000;
 /**
  * Staged rollout plans and scheduled changes: their REST routes, and one loop that applies due
  * scheduled changes, then moves running plans. A tick that throws is logged; the loop goes on.
+ * Every step is an audit event, which the webhooks feature delivers.
  */
-export const rolloutPlansFeature: Feature = {
+export const rolloutPlansFeature: Feature<{ tickMs?: number }> = {
   name: "rollout-plans",
   routes: (deps) => {
     const app = router();
@@ -21,16 +21,6 @@ export const rolloutPlansFeature: Feature = {
     return app;
   },
   start: (deps, options) => {
-    // Every plan and schedule transition is an audit event; webhooks hear of each after commit.
-    const unsubscribe = deps.bus.onAudit((event) => {
-      if (!event.environment || !/^(plan|schedule)\./.test(event.action)) return;
-      void sendWebhooks(deps, event.environment, {
-        type: event.action,
-        flagKey: event.flagKey,
-        actor: event.actor,
-        detail: event.detail,
-      });
-    });
     const tick = () => {
       try {
         tickSchedules(deps, deps.clock.now());
@@ -47,7 +37,6 @@ export const rolloutPlansFeature: Feature = {
     const first = setTimeout(tick, 0);
     const timer = setInterval(tick, options.tickMs ?? DEFAULT_TICK_MS);
     return () => {
-      unsubscribe();
       clearTimeout(first);
       clearInterval(timer);
     };

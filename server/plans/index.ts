@@ -2,6 +2,7 @@ export { Duration, parseDuration } from "./duration.js";
 export { rolloutPlansFeature } from "./feature.js";
 export { abortPlan, advancePlan, createPlan, pausePlan, resumePlan, startPlan } from "./plan-commands.js";
 export { ACTIVE_STATES, type PlanRow, type PlanState, type Stage } from "./plan-rows.js";
+export { type PlanSummary, planSummaries } from "./plan-summaries.js";
 export { PLAN_ACTIONS, type PlanAction } from "./plan-transition.js";
 export { PRESETS } from "./presets.js";
 export { cancelSchedule, createSchedule } from "./schedule-commands.js";

@@ -1,10 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { Problem, problems } from "../http/problem.js";
-import type { CreatePlanInput, PlanOut } from "../schemas/plan.js";
-import { type AuditInput, type ChangeDeps, type ChangeWork, commitChange } from "../store/change-path.js";
-import type { Db } from "../store/database.js";
-import { findFlag, findState } from "../store/flag-rows.js";
-import { planEvents, rolloutPlans } from "../store/schema.js";
+import { requireLiveState } from "../flags/index.js";
+import {
+  type AuditInput,
+  type ChangeDeps,
+  type ChangeWork,
+  commitChange,
+} from "../kernel/change/change-path.js";
+import type { Db } from "../kernel/db/database.js";
+import { planEvents, rolloutPlans } from "../kernel/db/schema.js";
+import * as errors from "../kernel/errors.js";
 import {
   findActivePlan,
   findPlan,
@@ -15,6 +19,7 @@ import {
   toMilli,
   toPlanOut,
 } from "./plan-rows.js";
+import type { CreatePlanInput, PlanOut } from "./plan-schemas.js";
 import { nextStage, type Transition, transitionPlan } from "./plan-transition.js";
 import { DEFAULT_MIN_HOLD_MS, PRESETS } from "./presets.js";
 
@@ -46,13 +51,20 @@ export function createPlan(
 ): PlanOut {
   const stages = resolveStages(input);
   return commitChange(deps, (tx, now) => {
-    const state = liveState(tx, flagKey, environment);
+    const state = requireLiveState(tx, flagKey, environment);
+    const first = stages[0]!.percentage;
+    // A live flag above the first stage would lose users at start: say so, or send allowLower.
+    if (state.enabled && toMilli(first) < state.percentageMilli && input.allowLower !== true)
+      throw errors.conflict(
+        `flag \`${flagKey}\` is at ${state.percentageMilli / 1000}% in \`${environment}\`; this plan starts at ${first}% and would take users out of the rollout: send "allowLower": true to mean it, or start with stages above ${state.percentageMilli / 1000}%`,
+        "plan-lowers-flag",
+        { currentPercentage: state.percentageMilli / 1000, firstStage: first },
+      );
     const active = findActivePlan(tx, flagKey, environment);
     if (active)
-      throw new Problem(
-        409,
-        "plan-exists",
+      throw errors.conflict(
         `flag \`${flagKey}\` already has an active plan in \`${environment}\` (${active.id}, ${active.state}): abort it first`,
+        "plan-exists",
         { planId: active.id },
       );
     const plan = tx
@@ -189,19 +201,18 @@ function act(
 ): PlanOut {
   return commitChange(deps, (tx, now) => {
     const plan = findPlan(tx, id);
-    if (!plan) throw problems.notFound(`plan \`${id}\` does not exist`);
+    if (!plan) throw errors.notFound(`plan \`${id}\` does not exist`);
     if (who.expectedVersion !== undefined && who.expectedVersion !== plan.version)
-      throw problems.stale(
+      throw errors.stale(
         `plan \`${id}\` is at version ${plan.version}, not ${who.expectedVersion}: read it again`,
         {
           currentVersion: plan.version,
         },
       );
     if (!from.includes(plan.state))
-      throw new Problem(
-        409,
-        "plan-state",
+      throw errors.conflict(
         `plan \`${id}\` is ${plan.state}; this needs it ${from.join(" or ")}`,
+        "plan-state",
         {
           state: plan.state,
         },
@@ -211,22 +222,13 @@ function act(
   });
 }
 
-function liveState(tx: Db, flagKey: string, environment: string) {
-  const flag = findFlag(tx, flagKey);
-  if (!flag || flag.archivedAt !== null) throw problems.notFound(`flag \`${flagKey}\` does not exist`);
-  const state = findState(tx, flagKey, environment);
-  if (!state) throw problems.notFound(`environment \`${environment}\` does not exist`);
-  return state;
-}
-
 /** A plan only sets percentages of a flag that is switched on; the kill switch is a person's. */
 function switchedOn(tx: Db, plan: PlanRow) {
-  const state = liveState(tx, plan.flagKey, plan.environment);
+  const state = requireLiveState(tx, plan.flagKey, plan.environment);
   if (!state.enabled)
-    throw new Problem(
-      409,
-      "flag-disabled",
+    throw errors.conflict(
       `flag \`${plan.flagKey}\` is switched off in \`${plan.environment}\`: switch it on first (enabled: true)`,
+      "flag-disabled",
     );
   return state;
 }

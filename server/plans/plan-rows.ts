@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import type { PlanOut, StageProgressOut } from "../schemas/plan.js";
-import type { Db } from "../store/database.js";
-import { planEvents, rolloutPlans } from "../store/schema.js";
+import type { Db } from "../kernel/db/database.js";
+import { planEvents, rolloutPlans } from "../kernel/db/schema.js";
+import type { PlanOut, StageProgressOut } from "./plan-schemas.js";
 
 export type PlanRow = typeof rolloutPlans.$inferSelect;
 export type PlanState = PlanRow["state"];
@@ -112,4 +112,14 @@ export function toPlanOut(
         }
       : {}),
   };
+}
+
+/** Every plan that can still move (pending, running, paused, inconclusive), oldest first. */
+export function activePlans(db: Db): PlanRow[] {
+  return db
+    .select()
+    .from(rolloutPlans)
+    .where(inArray(rolloutPlans.state, [...ACTIVE_STATES]))
+    .orderBy(asc(rolloutPlans.createdAt))
+    .all();
 }

@@ -1,11 +1,10 @@
 import { and, eq } from "drizzle-orm";
-import { Problem } from "../http/problem.js";
-import type { FlagStateOut } from "../schemas/flag.js";
-import type { AuditInput, ChangeWork } from "../store/change-path.js";
-import type { Db } from "../store/database.js";
-import { applyStatePatch } from "../store/flag-commands.js";
-import { findState } from "../store/flag-rows.js";
-import { planEvents, rolloutPlans } from "../store/schema.js";
+import type { FlagStateOut } from "../flags/index.js";
+import { applyStatePatch, findState } from "../flags/index.js";
+import type { AuditInput, ChangeWork } from "../kernel/change/change-path.js";
+import type { Db } from "../kernel/db/database.js";
+import { planEvents, rolloutPlans } from "../kernel/db/schema.js";
+import * as errors from "../kernel/errors.js";
 import { type PlanRow, type PlanState, stagesOf, toMilli } from "./plan-rows.js";
 
 /**
@@ -97,7 +96,7 @@ export function transitionPlan(tx: Db, now: number, plan: PlanRow, t: Transition
     .returning()
     .get();
   if (!updated)
-    throw new Problem(412, "stale-version", `plan ${plan.id} changed meanwhile: read it again and retry`, {
+    throw errors.stale(`plan ${plan.id} changed meanwhile: read it again and retry`, {
       planId: plan.id,
     });
   tx.insert(planEvents)

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { Problem, problems } from "../http/problem.js";
-import type { CreateScheduleInput, ScheduleOut } from "../schemas/schedule.js";
-import { type ChangeDeps, commitChange } from "../store/change-path.js";
-import { findFlag, findState } from "../store/flag-rows.js";
-import { scheduledChanges } from "../store/schema.js";
+import { requireLiveState } from "../flags/index.js";
+import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
+import { scheduledChanges } from "../kernel/db/schema.js";
+import * as errors from "../kernel/errors.js";
 import { findSchedule, type ScheduledChange, toScheduleOut } from "./schedule-rows.js";
+import type { CreateScheduleInput, ScheduleOut } from "./schedule-schemas.js";
 
 /** How far in the past `at` may be (clock skew between the caller and the server). */
 const PAST_TOLERANCE_MS = 60_000;
@@ -18,13 +18,10 @@ export function createSchedule(
   { actor }: { actor: string },
 ): ScheduleOut {
   return commitChange(deps, (tx, now) => {
-    const flag = findFlag(tx, flagKey);
-    if (!flag || flag.archivedAt !== null) throw problems.notFound(`flag \`${flagKey}\` does not exist`);
-    if (!findState(tx, flagKey, environment))
-      throw problems.notFound(`environment \`${environment}\` does not exist`);
+    requireLiveState(tx, flagKey, environment);
     const runAt = input.at !== undefined ? Date.parse(input.at) : now + input.in!;
     if (runAt < now - PAST_TOLERANCE_MS)
-      throw problems.badRequest(
+      throw errors.invalid(
         `at: ${input.at} is in the past; the server's time is ${new Date(now).toISOString()}`,
       );
     const change: ScheduledChange = {
@@ -68,15 +65,12 @@ export function createSchedule(
 export function cancelSchedule(deps: ChangeDeps, id: string, { actor }: { actor: string }): ScheduleOut {
   return commitChange(deps, (tx) => {
     const row = findSchedule(tx, id);
-    if (!row) throw problems.notFound(`scheduled change \`${id}\` does not exist`);
+    if (!row) throw errors.notFound(`scheduled change \`${id}\` does not exist`);
     if (row.state !== "pending")
-      throw new Problem(
-        409,
-        "schedule-state",
+      throw errors.conflict(
         `scheduled change \`${id}\` is ${row.state}; only a pending one can be cancelled`,
-        {
-          state: row.state,
-        },
+        "schedule-state",
+        { state: row.state },
       );
     const after = tx
       .update(scheduledChanges)

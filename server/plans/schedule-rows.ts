@@ -1,7 +1,7 @@
 import { and, asc, eq, lte } from "drizzle-orm";
-import type { ScheduleOut } from "../schemas/schedule.js";
-import type { Db } from "../store/database.js";
-import { scheduledChanges } from "../store/schema.js";
+import type { Db } from "../kernel/db/database.js";
+import { scheduledChanges } from "../kernel/db/schema.js";
+import type { ScheduleOut } from "./schedule-schemas.js";
 
 export type ScheduleRow = typeof scheduledChanges.$inferSelect;
 export type ScheduleState = ScheduleRow["state"];

@@ -1,10 +1,11 @@
+import type { GuardVerdict } from "../guard/index.js";
 import type { PlanRow, Stage } from "./plan-rows.js";
 
 /**
  * What the guard says about a flag right now. `none`: no guard is configured, so exposures and
  * holds alone decide. `rolled_back` only counts when it happened during the current stage.
  */
-export type GuardVerdict = "none" | "healthy" | "warning" | "no_data" | "paused" | "rolled_back";
+export type { GuardVerdict };
 
 export type Waiting = "min_hold" | "exposures" | "guard";
 

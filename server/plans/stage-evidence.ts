@@ -1,53 +1,19 @@
-import { and, desc, eq, gte, sql } from "drizzle-orm";
-import type { StageProgressOut } from "../schemas/plan.js";
-import type { Db } from "../store/database.js";
-import { findGuard, latestRun } from "../store/guard-rows.js";
-import { auditEvents, metricBuckets } from "../store/schema.js";
+import { guardVerdict } from "../guard/index.js";
+import { lastAudit } from "../kernel/change/audit-trail.js";
+import type { Db } from "../kernel/db/database.js";
+import { totalsSince } from "../metrics/index.js";
 import { type PlanRow, stagesOf } from "./plan-rows.js";
-import { type GuardVerdict, waitingFor } from "./stage-decision.js";
+import type { StageProgressOut } from "./plan-schemas.js";
+import { waitingFor } from "./stage-decision.js";
 
 /** Treatment exposures reported for a flag since `since` (buckets that start at or after it). */
 export function treatmentExposures(db: Db, flagKey: string, environment: string, since: number): number {
-  const row = db
-    .select({ total: sql<number>`coalesce(sum(${metricBuckets.exposures}), 0)` })
-    .from(metricBuckets)
-    .where(
-      and(
-        eq(metricBuckets.flagKey, flagKey),
-        eq(metricBuckets.environment, environment),
-        eq(metricBuckets.arm, "treatment"),
-        gte(metricBuckets.bucketStart, since),
-      ),
-    )
-    .get();
-  return Number(row?.total ?? 0);
-}
-
-/**
- * The guard's word on a flag, from its latest run (the guard loop writes runs; plans only read
- * them). A rollback counts when it happened at or after `since` (the current stage's start): an
- * older one was followed by a person re-opening the flag. A run that ended otherwise means the
- * guard was removed. A guard that is configured but has no current run has no data yet.
- */
-export function guardVerdict(db: Db, flagKey: string, environment: string, since: number): GuardVerdict {
-  const run = latestRun(db, flagKey, environment);
-  if (run?.state === "rolled_back") {
-    if ((run.endedAt ?? run.lastTickAt ?? run.startedAt) >= since) return "rolled_back";
-  } else if (run && run.endedAt === null) {
-    return run.state;
-  }
-  return findGuard(db, flagKey, environment) ? "no_data" : "none";
+  return totalsSince(db, flagKey, environment, since).treatment.exposures;
 }
 
 /** The newest audit event of a flag in an environment: who changed it last. */
 export function lastChange(db: Db, flagKey: string, environment: string) {
-  return db
-    .select({ id: auditEvents.id, actor: auditEvents.actor, action: auditEvents.action, at: auditEvents.at })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.flagKey, flagKey), eq(auditEvents.environment, environment)))
-    .orderBy(desc(auditEvents.id))
-    .limit(1)
-    .get();
+  return lastAudit(db, flagKey, environment);
 }
 
 /** Where a running plan's stage stands, for people reading the plan. */

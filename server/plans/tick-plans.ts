@@ -1,10 +1,11 @@
-import { type ChangeDeps, type ChangeWork, commitChange } from "../store/change-path.js";
-import type { Db } from "../store/database.js";
-import { findFlag, findState } from "../store/flag-rows.js";
+import { findFlag, findState } from "../flags/index.js";
+import { guardVerdict } from "../guard/index.js";
+import { type ChangeDeps, type ChangeWork, commitChange } from "../kernel/change/change-path.js";
+import type { Db } from "../kernel/db/database.js";
 import { findPlan, runningPlanIds, stagesOf, toMilli } from "./plan-rows.js";
 import { nextStage, type PlanAction, type Transition, transitionPlan } from "./plan-transition.js";
 import { decideStage } from "./stage-decision.js";
-import { guardVerdict, lastChange, treatmentExposures } from "./stage-evidence.js";
+import { lastChange, treatmentExposures } from "./stage-evidence.js";
 
 export interface TickDeps extends ChangeDeps {
   log: (message: string, error?: unknown) => void;

@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
-import { Problem } from "../http/problem.js";
-import { type ChangeWork, commitChange } from "../store/change-path.js";
-import type { Db } from "../store/database.js";
-import { applyStatePatch } from "../store/flag-commands.js";
-import { scheduledChanges } from "../store/schema.js";
+import { applyStatePatch } from "../flags/index.js";
+import { type ChangeWork, commitChange } from "../kernel/change/change-path.js";
+import type { Db } from "../kernel/db/database.js";
+import { scheduledChanges } from "../kernel/db/schema.js";
+import * as errors from "../kernel/errors.js";
 import { changeOf, dueScheduleIds, findSchedule } from "./schedule-rows.js";
 import type { TickDeps } from "./tick-plans.js";
 
@@ -25,12 +25,14 @@ export function tickSchedules(deps: TickDeps, now: number): ScheduleStep[] {
       const step = commitChange(deps, (tx) => applySchedule(tx, now, id));
       if (step) steps.push(step);
     } catch (error) {
-      if (!(error instanceof Problem) || error.status >= 500 || error.status === 412) {
+      // A domain refusal (the flag is gone, off, …) fails the schedule for good; anything else
+      // (a stale read, the database) may pass, so it is tried again at the next tick.
+      if (!(error instanceof errors.DomainError) || error.kind === "stale") {
         deps.log(`scheduled change ${id}: applying it failed and will be tried again`, error);
         continue;
       }
       try {
-        const step = commitChange(deps, (tx) => failSchedule(tx, id, error.detail));
+        const step = commitChange(deps, (tx) => failSchedule(tx, id, error.message));
         if (step) steps.push(step);
       } catch (inner) {
         deps.log(`scheduled change ${id}: could not record its failure`, inner);

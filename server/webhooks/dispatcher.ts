@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AppDeps } from "../deps.js";
+import type { AppDeps } from "../kernel/deps.js";
 import { eventMatches } from "./event-match.js";
 import { webhooksOf } from "./webhook-commands.js";
 
@@ -47,7 +47,7 @@ export class WebhookDispatcher {
   #abort = new AbortController();
 
   constructor(
-    private readonly deps: Pick<AppDeps, "db" | "clock" | "log">,
+    private readonly deps: Pick<AppDeps, "db" | "clock" | "log" | "logger">,
     options: WebhookOptions = {},
   ) {
     this.#options = { ...DEFAULTS };
@@ -99,7 +99,7 @@ export class WebhookDispatcher {
       clearTimeout(timer);
     }
     if (this.#pending.size > 0)
-      this.deps.log(`stopping with ${this.#pending.size} webhook event(s) undelivered`);
+      this.deps.logger.warn(`stopping with ${this.#pending.size} webhook event(s) undelivered`);
     this.#abort.abort();
     this.#abort = new AbortController();
   }
@@ -139,7 +139,16 @@ export class WebhookDispatcher {
         last.error = error instanceof Error ? error.message : String(error);
       }
     }
-    this.deps.log(
+    // An operator's event, not a server fault: the receiver is down or refused.
+    this.deps.logger.warn(
+      {
+        webhookId,
+        event: type,
+        delivery: id,
+        attempts: last.attempts,
+        status: last.status,
+        error: last.error,
+      },
       `webhook ${new URL(url).origin} gave up on ${type} after ${last.attempts} attempt(s): ${last.error ?? `HTTP ${last.status}`}`,
     );
     return last;

@@ -1,3 +1,3 @@
-export * from "./dispatcher.js";
-export * from "./event-match.js";
-export * from "./webhook-commands.js";
+// The webhooks feature's module: what other features and the server may use of it.
+export { sendWebhooks, type WebhookOptions, webhookDispatcherOf } from "./dispatcher.js";
+export { webhooksFeature } from "./feature.js";

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
-import { problems } from "../http/problem.js";
-import { type ChangeDeps, commitChange } from "../store/change-path.js";
-import type { Db } from "../store/database.js";
-import { findEnvironment } from "../store/flag-rows.js";
-import { webhooks } from "../store/schema.js";
+import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
+import type { Db } from "../kernel/db/database.js";
+import { findEnvironment } from "../kernel/db/environment-rows.js";
+import { webhooks } from "../kernel/db/schema.js";
+import * as errors from "../kernel/errors.js";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 
@@ -48,7 +48,7 @@ export function createWebhook(
 ): WebhookOut {
   return commitChange(deps, (tx, now) => {
     if (!findEnvironment(tx, environment))
-      throw problems.notFound(`environment \`${environment}\` does not exist`);
+      throw errors.notFound(`environment \`${environment}\` does not exist`);
     const row = tx
       .insert(webhooks)
       .values({ id: randomUUID(), environment, url: input.url, events: input.events ?? [], createdAt: now })
@@ -65,7 +65,7 @@ export function createWebhook(
 export function deleteWebhook(deps: ChangeDeps, id: string, actor: string): void {
   commitChange(deps, (tx) => {
     const row = tx.select().from(webhooks).where(eq(webhooks.id, id)).get();
-    if (!row) throw problems.notFound(`webhook \`${id}\` does not exist`);
+    if (!row) throw errors.notFound(`webhook \`${id}\` does not exist`);
     tx.delete(webhooks).where(eq(webhooks.id, id)).run();
     return {
       result: undefined,

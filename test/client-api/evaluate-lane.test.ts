@@ -1,7 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../server/app.js";
-import { features } from "../../server/features.js";
 import { clientFixture } from "../helpers/client-fixture.js";
 import { ADMIN } from "../helpers/server.js";
 
@@ -15,10 +14,7 @@ let token: string;
 
 beforeAll(async () => {
   fx = await clientFixture();
-  app = createApp(
-    fx.server.deps,
-    features.flatMap((f) => (f.routes ? [f.routes] : [])),
-  );
+  app = createApp(fx.server.deps);
   token = await fx.token("client", { allowedOrigins: [SHOP] });
 });
 afterAll(() => fx.server.close());

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GUARD_PRESETS } from "../../server/guard/guard-rule.js";
+import { GUARD_PRESETS } from "../../server/guard/stats/guard-rule.js";
 import { guardHarness } from "./harness.js";
 
 let h: ReturnType<typeof guardHarness>;

@@ -1,8 +1,7 @@
 import { createApp } from "../../server/app.js";
 import { createDeps } from "../../server/create-deps.js";
-import { features } from "../../server/features.js";
-import type { GuardLoopOptions } from "../../server/guard-loop/options.js";
-import { tickGuards } from "../../server/guard-loop/tick.js";
+import type { GuardLoopOptions } from "../../server/guard/guard-options.js";
+import { tickGuards } from "../../server/guard/guard-tick.js";
 import { type WebhookOptions, webhookDispatcherOf } from "../../server/webhooks/dispatcher.js";
 import { jsonRequest, readAnswer } from "../helpers/http.js";
 import { type ArmInput, postMetrics, report } from "../helpers/metrics.js";
@@ -24,10 +23,7 @@ export function guardHarness(opts: { loop?: GuardLoopOptions; webhooks?: Webhook
     clock,
     log: (message) => logs.push(message),
   });
-  const app = createApp(
-    deps,
-    features.flatMap((f) => (f.routes ? [f.routes] : [])),
-  );
+  const app = createApp(deps);
   const webhooks = webhookDispatcherOf(deps);
   webhooks.configure({ baseDelayMs: 5, timeoutMs: 1000, ...opts.webhooks });
 

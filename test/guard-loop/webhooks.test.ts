@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { tickGuards } from "../../server/guard-loop/tick.js";
+import { tickGuards } from "../../server/guard/guard-tick.js";
 import { type WebhookOptions, webhookDispatcherOf } from "../../server/webhooks/dispatcher.js";
 import { postMetrics, report } from "../helpers/metrics.js";
 import { api, freePort, startServer } from "../helpers/server.js";

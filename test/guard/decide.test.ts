@@ -8,7 +8,7 @@ import {
   LATENCY_BUCKETS_MS,
   SRM_DELTAS,
   srmLogEValue,
-} from "../../server/guard/index.js";
+} from "../../server/guard/stats/index.js";
 
 /** A window from [exposures, failures] per arm. */
 function win(percentage: number, t: [number, number], c: [number, number]): GuardWindow {
@@ -136,7 +136,7 @@ describe("the sample-ratio evidence, by hand", () => {
   });
 });
 
-describe("decide, in the order of GUARD.md", () => {
+describe("decide, in the order of docs/guard.md", () => {
   it("harm: warns, then rolls back when the e-value reaches 1/α", () => {
     // Each tick: treatment 15 failures in 1000 (1.5%), control 45 in 9000 (0.5%); θ = 3.
     // Per tick, θ_k = 2: 15·ln(0.181818/0.1) + 45·ln(0.818182/0.9) = 8.967555 − 4.288959 = 4.678597.

@@ -21,8 +21,8 @@ import {
   type GuardEvidence,
   type GuardRuleInput,
   type GuardWindow,
-} from "../../server/guard/index.js";
-import { upperTail } from "../../server/guard/normal.js";
+} from "../../server/guard/stats/index.js";
+import { upperTail } from "../../server/guard/stats/normal.js";
 
 /** mulberry32: a tiny, fast, seeded 32-bit PRNG; returns uniforms in [0, 1). */
 export function mulberry32(seed: number): () => number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GUARD_PRESETS } from "../../server/guard/index.js";
+import { GUARD_PRESETS } from "../../server/guard/stats/index.js";
 import { lognormalBuckets, type Scenario, type SimulationResult, simulate } from "./simulate.js";
 
 /**

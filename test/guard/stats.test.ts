@@ -18,7 +18,7 @@ import {
   upperQuantile,
   upperTail,
   wilsonInterval,
-} from "../../server/guard/index.js";
+} from "../../server/guard/stats/index.js";
 
 describe("normal distribution", () => {
   it("matches the usual table values", () => {

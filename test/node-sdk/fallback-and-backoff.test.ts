@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { backoffDelay } from "../../sdk/node/backoff.js";
-import { streamHubOf } from "../../server/stream/stream-feature.js";
+import { backoffDelay } from "../../sdk/core/backoff.js";
+import { streamHubOf } from "../../server/streaming/feature.js";
 import { eventually, sleep } from "../helpers/server-token.js";
 import { client, closeClients, next, serverWithFlag } from "./sdk-fixture.js";
 

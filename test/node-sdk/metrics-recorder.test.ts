@@ -6,7 +6,7 @@ import {
   METRICS_MAX_ENTRIES,
   type MetricsReport,
 } from "../../sdk/core/metrics-report.js";
-import { MetricsReportSchema } from "../../server/schemas/metrics.js";
+import { MetricsReportSchema } from "../../server/metrics/metrics-schemas.js";
 import { mulberry32, randomInt } from "../helpers/prng.js";
 
 /** The report the server would accept: anything else here would be a 400 and lose the interval. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createDeps } from "../../server/create-deps.js";
+import { createFlag } from "../../server/flags/flag-commands.js";
 import { rolloutPlansFeature } from "../../server/plans/feature.js";
 import { createPlan } from "../../server/plans/plan-commands.js";
 import { findPlan } from "../../server/plans/plan-rows.js";
-import { createFlag } from "../../server/store/flag-commands.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,11 +1,10 @@
 import { createApp } from "../../server/app.js";
 import { createDeps } from "../../server/create-deps.js";
-import { rolloutPlansFeature } from "../../server/plans/feature.js";
+import { patchFlagState } from "../../server/flags/flag-commands.js";
+import { findState } from "../../server/flags/flag-rows.js";
+import { guardRuns, guards, metricBuckets } from "../../server/kernel/db/schema.js";
 import { tickPlans } from "../../server/plans/tick-plans.js";
 import { tickSchedules } from "../../server/plans/tick-schedules.js";
-import { patchFlagState } from "../../server/store/flag-commands.js";
-import { findState } from "../../server/store/flag-rows.js";
-import { guardRuns, guards, metricBuckets } from "../../server/store/schema.js";
 import { ADMIN } from "../helpers/server.js";
 
 export const MIN = 60_000;
@@ -31,7 +30,7 @@ export function planHarness() {
   const clock = fakeClock();
   const logged: unknown[] = [];
   const deps = createDeps({ database: ":memory:", adminToken: ADMIN, clock, log: (_m, e) => logged.push(e) });
-  const app = createApp(deps, [rolloutPlansFeature.routes!]);
+  const app = createApp(deps);
 
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const res = await app.request(path, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EtagHash, evaluationEtag, matchesIfNoneMatch } from "../../server/http/etag.js";
+import { EtagHash, evaluationEtag, matchesIfNoneMatch } from "../../server/kernel/http/etag.js";
 
 describe("EtagHash", () => {
   it("gives a quoted tag of 14 base-32 digits, the same for the same input", () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { streamHubOf } from "../../server/stream/stream-feature.js";
+import { streamHubOf } from "../../server/streaming/feature.js";
 import { ADMIN, api, startServer } from "../helpers/server.js";
 import { createToken } from "../helpers/server-token.js";
 

@@ -1,6 +1,6 @@
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { streamHubOf } from "../../server/stream/stream-feature.js";
+import { streamHubOf } from "../../server/streaming/feature.js";
 import { api, startServer } from "../helpers/server.js";
 import { createToken, eventually } from "../helpers/server-token.js";
 import { RawSseReader } from "./raw-sse-reader.js";

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { SseConnection } from "../../server/stream/sse-connection.js";
+import { SseConnection } from "../../server/streaming/sse-connection.js";
 
 /** Just enough of a ServerResponse to see what a connection writes, and when it gives up. */
 class FakeResponse extends EventEmitter {

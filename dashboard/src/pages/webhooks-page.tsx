@@ -1,0 +1,148 @@
+import { useState } from "preact/hooks";
+import { api, errorText } from "../api";
+import { ErrorNote } from "../components/error-note";
+import { when } from "../format";
+import { notify, useLive } from "../live";
+
+/**
+ * Webhooks of every environment: list, add, remove. The API has no delivery log yet, so the
+ * last deliveries cannot be shown here.
+ */
+export function WebhooksPage() {
+  const data = useLive(async () => {
+    const { environments } = await api.environments();
+    const lists = await Promise.all(environments.map((e) => api.webhooks(e.key)));
+    return { environments: environments.map((e) => e.key), webhooks: lists.flatMap((l) => l.webhooks) };
+  }, []);
+  const [environment, setEnvironment] = useState("production");
+  const [url, setUrl] = useState("");
+  const [events, setEvents] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const create = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      const list = events
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean);
+      await api.createWebhook(environment, { url: url.trim(), ...(list.length ? { events: list } : {}) });
+      setUrl("");
+      setEvents("");
+      notify();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async (id: string) => {
+    try {
+      await api.deleteWebhook(id);
+      notify();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  const hooks = data.data?.webhooks ?? [];
+  return (
+    <section aria-labelledby="webhooks-title">
+      <h1 id="webhooks-title">Webhooks</h1>
+      <p class="muted">
+        Each environment's guard, plan and schedule events are POSTed as JSON to these URLs, retried with
+        back-off.
+      </p>
+      <form class="card form-grid" onSubmit={create} aria-labelledby="new-hook-title">
+        <h2 id="new-hook-title">New webhook</h2>
+        <div class="field">
+          <label for="hook-env">Environment</label>
+          <select id="hook-env" value={environment} onChange={(e) => setEnvironment(e.currentTarget.value)}>
+            {(data.data?.environments ?? [environment]).map((e) => (
+              <option key={e} value={e}>
+                {e}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="hook-url">URL</label>
+          <input
+            id="hook-url"
+            type="url"
+            required
+            value={url}
+            onInput={(e) => setUrl(e.currentTarget.value)}
+            placeholder="https://hooks.example.com/rollguard"
+          />
+        </div>
+        <div class="field field-wide">
+          <label for="hook-events">Events (comma-separated; empty: all)</label>
+          <input
+            id="hook-events"
+            value={events}
+            onInput={(e) => setEvents(e.currentTarget.value)}
+            placeholder="guard.*, plan.completed"
+          />
+        </div>
+        {error && (
+          <p class="error field-wide" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="actions field-wide">
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            Add webhook
+          </button>
+        </div>
+      </form>
+      {data.error !== undefined && <ErrorNote error={data.error} />}
+      {data.data && hooks.length === 0 && <p class="empty">No webhooks yet.</p>}
+      {hooks.length > 0 && (
+        <div class="table-scroll">
+          <table class="list-table">
+            <caption class="sr-only">Webhooks</caption>
+            <thead>
+              <tr>
+                <th scope="col">URL</th>
+                <th scope="col">Environment</th>
+                <th scope="col">Events</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {hooks.map((h) => (
+                <tr key={h.id}>
+                  <th scope="row" class="mono break">
+                    {h.url}
+                  </th>
+                  <td>{h.environment}</td>
+                  <td>{h.events.length ? h.events.join(", ") : "all"}</td>
+                  <td>{when(h.createdAt)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      class="btn btn-small"
+                      aria-label={`Delete webhook ${h.url}`}
+                      onClick={() => remove(h.id)}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p class="muted small">Delivery history is not available from the API yet.</p>
+    </section>
+  );
+}

@@ -1,0 +1,135 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { actorOf, requireToken } from "../kernel/auth/require-token.js";
+import type { AppDeps } from "../kernel/deps.js";
+import { EnvironmentKey, errorResponses, FlagKey } from "../kernel/http/common-schemas.js";
+import { parseIfMatch, versionEtag } from "../kernel/http/if-match.js";
+import { body, json } from "../kernel/http/json-helpers.js";
+import { problems } from "../kernel/http/problem.js";
+import { router } from "../kernel/http/router.js";
+import { archiveFlag, createFlag, patchFlagState, updateFlag } from "./flag-commands.js";
+import { findFlag, listFlags, statesByFlag, statesOf, toFlagOut } from "./flag-rows.js";
+import { CreateFlagBody, Flag, FlagState, FlagStatePatch, UpdateFlagBody } from "./flag-schemas.js";
+
+const KeyParam = z.object({ key: FlagKey });
+const KeyEnvParams = z.object({ key: FlagKey, env: EnvironmentKey });
+
+const ListQuery = z.object({
+  tag: z.string().optional(),
+  q: z.string().max(128).optional().openapi({ description: "substring of the key" }),
+  archived: z.enum(["true", "false"]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after: FlagKey.optional().openapi({ description: "cursor: the last key of the previous page" }),
+});
+
+export function flagRoutes(deps: AppDeps) {
+  const app = router();
+  app.use("/api/flags", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/flags/*", requireToken(deps.tokens, ["admin"]));
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/flags",
+      summary: "Create a flag (enabled, at 0%, in every environment)",
+      request: body(CreateFlagBody),
+      responses: { 201: json(Flag, "The new flag"), ...errorResponses(400, 401, 403, 409) },
+    }),
+    (c) => c.json(createFlag(deps, c.req.valid("json"), { actor: actorOf(c.var.principal) }), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/flags",
+      summary: "List flags, filtered by tag, paginated by key",
+      request: { query: ListQuery },
+      responses: {
+        200: json(z.object({ flags: z.array(Flag), next: z.string().nullable() }), "A page of flags"),
+        ...errorResponses(400, 401, 403),
+      },
+    }),
+    (c) => {
+      const q = c.req.valid("query");
+      const { page, next } = listFlags(deps.db, q);
+      const states = statesByFlag(
+        deps.db,
+        page.map((f) => f.key),
+      );
+      return c.json(
+        {
+          flags: page.map((f) => toFlagOut(f, states.get(f.key) ?? [])),
+          next,
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/flags/{key}",
+      summary: "A flag with its state in every environment",
+      request: { params: KeyParam },
+      responses: { 200: json(Flag, "The flag"), ...errorResponses(400, 401, 403, 404) },
+    }),
+    (c) => {
+      const { key } = c.req.valid("param");
+      const flag = findFlag(deps.db, key);
+      if (!flag) throw problems.notFound(`flag \`${key}\` does not exist`);
+      return c.json(toFlagOut(flag, statesOf(deps.db, key)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/api/flags/{key}",
+      summary: "Change a flag's description, tags or browser visibility",
+      request: { params: KeyParam, ...body(UpdateFlagBody) },
+      responses: { 200: json(Flag, "The changed flag"), ...errorResponses(400, 401, 403, 404) },
+    }),
+    (c) =>
+      c.json(
+        updateFlag(deps, c.req.valid("param").key, c.req.valid("json"), { actor: actorOf(c.var.principal) }),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/flags/{key}/archive",
+      summary: "Archive a flag: SDKs stop receiving it, the audit log keeps its history",
+      request: { params: KeyParam },
+      responses: { 200: json(Flag, "The archived flag"), ...errorResponses(400, 401, 403, 404) },
+    }),
+    (c) => c.json(archiveFlag(deps, c.req.valid("param").key, { actor: actorOf(c.var.principal) }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/api/flags/{key}/environments/{env}",
+      summary: "Change a flag's state in one environment (If-Match: the version you read)",
+      request: {
+        params: KeyEnvParams,
+        headers: z.object({ "if-match": z.string().optional() }),
+        ...body(FlagStatePatch),
+      },
+      responses: { 200: json(FlagState, "The new state"), ...errorResponses(400, 401, 403, 404, 412) },
+    }),
+    (c) => {
+      const { key, env } = c.req.valid("param");
+      const expectedVersion = parseIfMatch(c.req.header("if-match"));
+      const state = patchFlagState(deps, key, env, c.req.valid("json"), {
+        actor: actorOf(c.var.principal),
+        expectedVersion,
+      });
+      c.header("ETag", versionEtag(state.version));
+      return c.json(state, 200);
+    },
+  );
+
+  return app;
+}

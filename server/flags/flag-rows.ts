@@ -1,0 +1,95 @@
+import { and, asc, eq, gt, inArray, isNull, like } from "drizzle-orm";
+import type { JsonValue } from "../../sdk/core/types.js";
+import type { Db } from "../kernel/db/database.js";
+import { flagStates, flags } from "../kernel/db/schema.js";
+import type { FlagOut, FlagStateOut } from "./flag-schemas.js";
+
+export type FlagRow = typeof flags.$inferSelect;
+export type FlagStateRow = typeof flagStates.$inferSelect;
+
+export function toStateOut(state: FlagStateRow): FlagStateOut {
+  return {
+    environment: state.environment,
+    enabled: state.enabled,
+    percentage: state.percentageMilli / 1000,
+    stickiness: state.stickiness,
+    salt: state.salt,
+    rules: state.rules,
+    weights: state.weights,
+    version: state.version,
+    previousPercentage: state.previousPercentageMilli === null ? null : state.previousPercentageMilli / 1000,
+    updatedAt: new Date(state.updatedAt).toISOString(),
+  };
+}
+
+export function toFlagOut(flag: FlagRow, states: FlagStateRow[]): FlagOut {
+  return {
+    key: flag.key,
+    type: flag.type,
+    description: flag.description,
+    tags: flag.tags,
+    variants: flag.variants as Array<{ key: string; value: JsonValue }>,
+    offVariant: flag.offVariant,
+    clientVisible: flag.clientVisible,
+    archived: flag.archivedAt !== null,
+    createdAt: new Date(flag.createdAt).toISOString(),
+    updatedAt: new Date(flag.updatedAt).toISOString(),
+    environments: Object.fromEntries(states.map((s) => [s.environment, toStateOut(s)])),
+  };
+}
+
+export function findFlag(db: Db, key: string): FlagRow | undefined {
+  return db.select().from(flags).where(eq(flags.key, key)).get();
+}
+
+export function findState(db: Db, key: string, environment: string): FlagStateRow | undefined {
+  return db
+    .select()
+    .from(flagStates)
+    .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, environment)))
+    .get();
+}
+
+export function statesOf(db: Db, key: string): FlagStateRow[] {
+  return db.select().from(flagStates).where(eq(flagStates.flagKey, key)).all();
+}
+
+/** The states of several flags in one query, grouped by flag key (a list page, not N queries). */
+export function statesByFlag(db: Db, keys: string[]): Map<string, FlagStateRow[]> {
+  const byFlag = new Map<string, FlagStateRow[]>(keys.map((k) => [k, []]));
+  if (keys.length === 0) return byFlag;
+  for (const row of db.select().from(flagStates).where(inArray(flagStates.flagKey, keys)).all())
+    byFlag.get(row.flagKey)?.push(row);
+  return byFlag;
+}
+
+/** One page of flags in key order, after `after`, by key substring and tag; `next` is the cursor. */
+export function listFlags(
+  db: Db,
+  q: {
+    archived?: string | undefined;
+    after?: string | undefined;
+    q?: string | undefined;
+    tag?: string | undefined;
+    limit: number;
+  },
+): { page: FlagRow[]; next: string | null } {
+  const where = and(
+    q.archived === "true" ? undefined : isNull(flags.archivedAt),
+    q.after ? gt(flags.key, q.after) : undefined,
+    q.q ? like(flags.key, `%${q.q.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`) : undefined,
+    q.tag ? like(flags.tags, `%${JSON.stringify(q.tag)}%`) : undefined,
+  );
+  const rows = db
+    .select()
+    .from(flags)
+    .where(where)
+    .orderBy(asc(flags.key))
+    .limit(q.limit + 1)
+    .all();
+  // LIKE over the JSON text can match a longer tag; the exact check keeps only the tag asked for.
+  const page = rows.slice(0, q.limit).filter((r) => !q.tag || r.tags.includes(q.tag));
+  return { page, next: rows.length > q.limit ? rows[q.limit - 1]!.key : null };
+}
+
+export { findEnvironment } from "../kernel/db/environment-rows.js";

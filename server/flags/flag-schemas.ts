@@ -1,0 +1,115 @@
+import { z } from "@hono/zod-openapi";
+import { OPERATORS } from "../../sdk/core/types.js";
+import { EnvironmentKey, FlagKey, JsonValue, Percentage } from "../kernel/http/common-schemas.js";
+
+export const FlagType = z.enum(["boolean", "string", "number", "json"]);
+
+export const Variant = z.object({ key: z.string().min(1).max(64), value: JsonValue }).openapi("Variant");
+
+export const Condition = z
+  .object({
+    attribute: z.string().min(1).max(128),
+    operator: z.enum(OPERATORS),
+    values: z
+      .array(z.union([z.string().max(1024), z.number()]))
+      .min(1)
+      .max(10_000),
+  })
+  .strict()
+  .openapi("Condition");
+
+export const Rule = z
+  .object({
+    id: z.string().min(1).max(64).optional(),
+    description: z.string().max(512).optional(),
+    conditions: z.array(Condition).min(1).max(50),
+    variant: z.string().optional(),
+    percentage: Percentage.optional(),
+  })
+  .strict()
+  .refine((r) => (r.variant === undefined) !== (r.percentage === undefined), {
+    message: "a rule serves either a `variant` or a `percentage`, exactly one of them",
+  })
+  .openapi("Rule");
+
+export const VariantWeight = z
+  .object({ variant: z.string().min(1), weight: Percentage })
+  .strict()
+  .openapi("VariantWeight");
+
+export const CreateFlagBody = z
+  .object({
+    key: FlagKey,
+    type: FlagType,
+    description: z.string().max(2000).optional(),
+    tags: z.array(z.string().min(1).max(64)).max(50).optional(),
+    variants: z.array(Variant).min(2).max(100).optional(),
+    offVariant: z.string().optional(),
+    clientVisible: z.boolean().optional(),
+  })
+  .strict()
+  .openapi("CreateFlag");
+
+export const UpdateFlagBody = z
+  .object({
+    description: z.string().max(2000).optional(),
+    tags: z.array(z.string().min(1).max(64)).max(50).optional(),
+    clientVisible: z.boolean().optional(),
+    variants: z.array(Variant).min(2).max(100).optional().openapi({
+      description:
+        "The whole new list (not boolean flags). A variant's value may change: its users get the new value. A new variant serves nobody until weights or rules name it. A variant that weights or rules of any environment name cannot be removed (409): change those first, so no user is left on a removed variant.",
+    }),
+    offVariant: z.string().optional(),
+  })
+  .strict()
+  .openapi("UpdateFlag");
+
+export const FlagStatePatch = z
+  .object({
+    enabled: z.boolean({ error: "must be true or false" }).optional(),
+    percentage: Percentage.optional(),
+    stickiness: z.string().min(1).max(128).optional(),
+    salt: z.string().min(1).max(256).optional(),
+    rules: z.array(Rule).max(200).optional(),
+    weights: z.array(VariantWeight).min(1).max(100).optional(),
+    reason: z.string().max(500).optional(),
+  })
+  .strict()
+  .openapi("FlagStatePatch");
+
+export const FlagState = z
+  .object({
+    environment: EnvironmentKey,
+    enabled: z.boolean(),
+    percentage: z.number(),
+    stickiness: z.string(),
+    salt: z.string(),
+    rules: z.array(z.any()),
+    weights: z.array(VariantWeight),
+    version: z.number().int(),
+    previousPercentage: z.number().nullable(),
+    updatedAt: z.string(),
+  })
+  .openapi("FlagState");
+
+export const Flag = z
+  .object({
+    key: FlagKey,
+    type: FlagType,
+    description: z.string(),
+    tags: z.array(z.string()),
+    variants: z.array(Variant),
+    offVariant: z.string(),
+    clientVisible: z.boolean(),
+    archived: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    environments: z.record(z.string(), FlagState),
+  })
+  .openapi("Flag");
+
+export type CreateFlagInput = z.infer<typeof CreateFlagBody>;
+export type UpdateFlagInput = z.infer<typeof UpdateFlagBody>;
+export type FlagStatePatchInput = z.infer<typeof FlagStatePatch>;
+export type FlagStateOut = z.infer<typeof FlagState>;
+export type FlagOut = z.infer<typeof Flag>;

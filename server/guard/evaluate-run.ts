@@ -1,0 +1,120 @@
+import type { ResolvedLoopOptions } from "./guard-options.js";
+import type { RuleRecord, RunEvidence } from "./guard-rows.js";
+import { decide, type GuardDecision } from "./stats/decide.js";
+import { type GuardEvidence, type GuardState, ruleKey } from "./stats/evidence.js";
+import type { GuardRule } from "./stats/guard-rule.js";
+import type { GuardWindow } from "./stats/window.js";
+
+/** Which flag-level state wins when rules disagree, in the order of docs/guard.md. */
+const RANK: Record<GuardState, number> = { healthy: 0, warning: 1, paused: 2, no_data: 3, rolled_back: 4 };
+
+export type GuardEventType = "guard.notify" | "guard.paused" | "guard.warning";
+
+export interface RunOutcome {
+  state: GuardState;
+  reason: string;
+  evidence: RunEvidence;
+  decisions: GuardDecision[];
+  /** The rule whose harm calls for the rollback (its `action` is `rollback`). */
+  rollback?: number;
+  /** Events to record and send, each with the rule it comes from. */
+  events: Array<{ type: GuardEventType; rule: number }>;
+}
+
+/** Each rule's previous evidence: the record with the same statistical identity, used once. */
+function previousFor(
+  records: readonly RuleRecord[],
+  rules: readonly GuardRule[],
+): Array<GuardEvidence | undefined> {
+  const used = new Set<number>();
+  return rules.map((rule) => {
+    const key = ruleKey(rule);
+    const i = records.findIndex((r, j) => !used.has(j) && r.ruleKey === key);
+    if (i < 0) return undefined;
+    used.add(i);
+    return records[i]!.evidence;
+  });
+}
+
+/**
+ * One tick of one run: every rule through `decide` with the same new counts, then the flag-level
+ * verdict. Pure: the caller reads the window and writes the outcome.
+ *
+ * - m (the number of rules) raises each rule's rollback level to m/α.
+ * - The circuit breaker runs once per flag, on the first rule that rolls back (or the first rule
+ *   when every rule only notifies, so a hard break is at least reported).
+ * - The flag's state is the most serious of its rules' (rolled back, no data, paused, warning,
+ *   healthy); events fire on the flag's transitions.
+ */
+export function evaluateRun(
+  rules: readonly GuardRule[],
+  previous: RunEvidence,
+  previousState: GuardState,
+  window: GuardWindow,
+  now: number,
+  opts: ResolvedLoopOptions,
+): RunOutcome {
+  const prior = previousFor(previous.rules, rules);
+  const breaker = Math.max(
+    0,
+    rules.findIndex((r) => r.action === "rollback"),
+  );
+  const decisions = rules.map((rule, i) =>
+    decide(rule, window, prior[i], now, {
+      ...opts.decide,
+      guardedMetrics: rules.length,
+      noDataTicks: opts.noDataTicks,
+      circuitBreaker: i === breaker,
+    }),
+  );
+  let lead = 0;
+  decisions.forEach((d, i) => {
+    if (RANK[d.state] > RANK[decisions[lead]!.state]) lead = i;
+  });
+  const rollback = decisions.findIndex((d) => d.action === "rollback");
+  let state: GuardState = rollback >= 0 ? "rolled_back" : (decisions[lead]?.state ?? "no_data");
+  let reason =
+    rollback >= 0 ? decisions[rollback]!.reasonText : (decisions[lead]?.reasonText ?? "no rules: holding");
+
+  const t = window.treatment;
+  const c = window.control;
+  const totals = {
+    treatment: {
+      exposures: previous.totals.treatment.exposures + t.exposures,
+      failures: previous.totals.treatment.failures + t.failures,
+    },
+    control: {
+      exposures: previous.totals.control.exposures + c.exposures,
+      failures: previous.totals.control.failures + c.failures,
+    },
+  };
+  // Until the first treatment exposure arrives there is nothing to call healthy.
+  if (state === "healthy" && totals.treatment.exposures === 0) {
+    state = "no_data";
+    reason = "no treatment exposures yet: holding";
+  }
+  const events: RunOutcome["events"] = [];
+  if (rollback < 0) {
+    decisions.forEach((d, i) => {
+      if (d.action === "notify") events.push({ type: "guard.notify", rule: i });
+    });
+    if (state === "paused" && previousState !== "paused") events.push({ type: "guard.paused", rule: lead });
+    if (state === "warning" && previousState !== "warning" && events.length === 0)
+      events.push({ type: "guard.warning", rule: lead });
+  }
+
+  const evidence: RunEvidence = {
+    ...previous,
+    version: 1,
+    rules: decisions.map((d, i) => ({
+      ruleKey: ruleKey(rules[i]!),
+      state: d.state,
+      reason: d.reasonText,
+      evidence: d.evidence,
+    })),
+    reason,
+    stateSince: state === previousState ? previous.stateSince : now,
+    totals,
+  };
+  return { state, reason, evidence, decisions, ...(rollback >= 0 ? { rollback } : {}), events };
+}

@@ -1,0 +1,28 @@
+import type { GuardRunRow, RunEvidence } from "./guard-rows.js";
+import { ruleFigures } from "./guard-view.js";
+import type { GuardDecision } from "./stats/decide.js";
+import type { GuardRule } from "./stats/guard-rule.js";
+
+/**
+ * The evidence an audit event and a webhook carry: the rule that fired (or decided), the counts
+ * per arm, the estimated ratio with its interval, the e-value (or exact bound), and every rule's
+ * verdict.
+ */
+export function evidenceDetail(
+  run: GuardRunRow,
+  rules: readonly GuardRule[],
+  decisions: readonly GuardDecision[],
+  ruleIndex: number,
+  record: RunEvidence,
+) {
+  const d = decisions[ruleIndex]!;
+  return {
+    runId: run.id,
+    runStartedAt: new Date(run.startedAt).toISOString(),
+    reason: d.reasonText,
+    firedBy: d.evidence.fired?.by ?? null,
+    ...ruleFigures(rules[ruleIndex]!, d.evidence.summary),
+    runTotals: record.totals,
+    rules: decisions.map((x, i) => ({ rule: rules[i], state: x.state, reason: x.reasonText })),
+  };
+}

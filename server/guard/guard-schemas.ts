@@ -1,0 +1,126 @@
+import { z } from "@hono/zod-openapi";
+import { EnvironmentKey, FlagKey } from "../kernel/http/common-schemas.js";
+import { GUARD_ACTIONS, GUARD_KINDS, GUARD_METRICS, PRESET_NAMES } from "./stats/guard-rule.js";
+
+export const MAX_GUARD_RULES = 10;
+
+export const GuardStateSchema = z
+  .enum(["healthy", "warning", "no_data", "paused", "rolled_back"])
+  .openapi("GuardState");
+
+/** A rule as stored and shown, every default applied (validated by server/guard/guard-rule.ts). */
+export const GuardRuleOut = z
+  .object({
+    metric: z.enum(GUARD_METRICS),
+    customMetric: z.string().optional(),
+    kind: z.enum(GUARD_KINDS),
+    alpha: z.number(),
+    tolerance: z.number(),
+    minSamples: z.number().int(),
+    threshold: z.number().optional(),
+    latencyThresholdMs: z.number().optional(),
+    quantile: z.number(),
+    action: z.enum(GUARD_ACTIONS),
+  })
+  .openapi("GuardRule");
+
+export const PutGuardBody = z
+  .object({
+    rules: z
+      .array(
+        z.union([
+          z.string().openapi({ description: "a preset's name" }),
+          z.record(z.string(), z.unknown()).openapi({
+            description:
+              "a rule (metric, customMetric, kind, alpha, tolerance, minSamples, threshold, " +
+              "latencyThresholdMs, quantile, action), or `{ preset, …overrides }`",
+          }),
+        ]),
+      )
+      .min(1, { message: "give at least one rule (DELETE removes the guard)" })
+      .max(MAX_GUARD_RULES, { message: `at most ${MAX_GUARD_RULES} rules` }),
+  })
+  .strict()
+  .openapi("PutGuard", {
+    example: {
+      rules: [
+        { preset: "errors-vs-control" },
+        { metric: "latency", kind: "absolute", latencyThresholdMs: 500, action: "notify" },
+      ],
+    },
+  });
+
+const ArmTotals = z.object({ exposures: z.number(), failures: z.number() });
+const ArmTotalsPair = z.object({ treatment: ArmTotals, control: ArmTotals });
+const MetricCount = z.object({ n: z.number(), e: z.number() });
+
+export const RuleEvidence = z
+  .object({
+    state: GuardStateSchema.nullable(),
+    reason: z.string().nullable(),
+    rule: GuardRuleOut,
+    counts: ArmTotalsPair.nullable(),
+    metric: z.object({ treatment: MetricCount, control: MetricCount }).nullable(),
+    ratio: z
+      .object({ estimate: z.number(), lower: z.number(), upper: z.number(), level: z.number() })
+      .nullable()
+      .openapi({ description: "θ = rate(treatment) / rate(control), with its 95% interval" }),
+    eValue: z.union([z.number(), z.string()]).nullable(),
+    rollbackAt: z.number().nullable(),
+    warnAt: z.number().nullable(),
+    bound: z
+      .object({
+        lower: z.number(),
+        alpha: z.number(),
+        limit: z.number(),
+        looks: z.number(),
+        pValue: z.number(),
+      })
+      .nullable(),
+    slowThresholdMs: z.number().nullable(),
+    srmChiSquare: z.number().nullable(),
+    fired: z
+      .object({ at: z.string().nullable(), by: z.string(), rule: GuardRuleOut, reason: z.string() })
+      .nullable(),
+  })
+  .openapi("GuardRuleEvidence");
+
+export const GuardViewSchema = z
+  .object({
+    flagKey: FlagKey,
+    environment: EnvironmentKey,
+    state: GuardStateSchema,
+    since: z.string().nullable(),
+    reason: z.string(),
+    lastTickAt: z.string().nullable(),
+    rules: z.array(GuardRuleOut),
+    version: z.number().int(),
+    flag: z
+      .object({ enabled: z.boolean(), percentage: z.number(), previousPercentage: z.number().nullable() })
+      .nullable(),
+    run: z
+      .object({
+        id: z.number().int(),
+        startedAt: z.string(),
+        endedAt: z.string().nullable(),
+        endReason: z.string().nullable(),
+        openedBy: z.string().nullable(),
+      })
+      .nullable(),
+    counts: ArmTotalsPair.nullable().openapi({ description: "everything counted in this run, per arm" }),
+    evidence: z.array(RuleEvidence),
+    rolledBack: z
+      .object({
+        at: z.string(),
+        previousPercentage: z.number(),
+        stateVersion: z.number(),
+        rule: GuardRuleOut,
+        reason: z.string(),
+      })
+      .nullable(),
+  })
+  .openapi("Guard");
+
+export const PresetsSchema = z
+  .object({ presets: z.record(z.enum(PRESET_NAMES), GuardRuleOut) })
+  .openapi("GuardPresets");

@@ -1,0 +1,2 @@
+// The health feature's module.
+export { healthFeature } from "./feature.js";

@@ -1,0 +1,57 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppDeps } from "../deps.js";
+import { checkOrigin, cors } from "./cors.js";
+import { type AuthEnv, authenticate, bearer } from "./require-token.js";
+import type { Principal } from "./token-store.js";
+
+/** Who may call the browser-facing routes (admin tokens pass every check). */
+export const CLIENT_API_SCOPES = ["client", "server"] as const;
+
+/** What the access checks read of a request: Hono's context and a raw Node request both give it. */
+export interface RequestHead {
+  authorization: string | undefined;
+  origin: string | undefined;
+  /** `?token=`, only where EventSource must send the token that way (it cannot send headers). */
+  queryToken?: string | undefined;
+}
+
+/**
+ * Every check a browser-facing request passes before its handler, in order: a token of a client
+ * API scope, then an origin that token (or the server) allows. It is one function so that the
+ * Hono middleware chain and the evaluate lane in front of Hono run exactly the same checks: a
+ * check added here holds on both, and neither pipeline can have one the other lacks. Returns the
+ * principal, or throws the Problem that answers the request. `known` hears of the principal as
+ * soon as the token passed, so an answer refused for its origin is still known to be this token's.
+ */
+export function admitBrowserRequest(
+  deps: AppDeps,
+  head: RequestHead,
+  known?: (principal: Principal) => void,
+): Principal {
+  const secret = bearer(head.authorization) ?? head.queryToken;
+  const principal = authenticate(deps.tokens, CLIENT_API_SCOPES, secret);
+  known?.(principal);
+  checkOrigin(deps, principal, head.origin);
+  return principal;
+}
+
+/**
+ * The middlewares of a browser-facing route group: CORS (preflights, and the headers that let a
+ * page read the answer), then `admitBrowserRequest`.
+ */
+export function browserAccess(
+  deps: AppDeps,
+  opts: { allowQuery?: boolean } = {},
+): MiddlewareHandler<AuthEnv>[] {
+  const admit: MiddlewareHandler<AuthEnv> = async (c, next) => {
+    // CORS reads the principal after the handler: a refused origin gets no CORS headers.
+    const head = {
+      authorization: c.req.header("authorization"),
+      origin: c.req.header("origin"),
+      queryToken: opts.allowQuery ? c.req.query("token") : undefined,
+    };
+    admitBrowserRequest(deps, head, (principal) => c.set("principal", principal));
+    await next();
+  };
+  return [cors(deps), admit];
+}

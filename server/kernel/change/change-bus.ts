@@ -1,0 +1,66 @@
+import type { FlagConfig } from "../../../sdk/core/types.js";
+
+/** One committed change of one flag in one environment, as the stream hub sends it. */
+export interface PublishedChange {
+  environment: string;
+  revision: number;
+  kind: "patch" | "delete";
+  flagKey: string;
+  /** The flag's full state after the change; absent for `delete`. */
+  flag?: FlagConfig;
+}
+
+/** An audit event as committed, for listeners that act on actions (webhooks). */
+export interface CommittedAudit {
+  at: number;
+  actor: string;
+  action: string;
+  flagKey: string | null;
+  environment: string | null;
+  before: unknown;
+  after: unknown;
+  detail: unknown;
+}
+
+type Listener = (change: PublishedChange) => void;
+type AuditListener = (event: CommittedAudit) => void;
+
+/**
+ * Carries committed changes from the change path to whoever streams them. Only the change path
+ * publishes, and only after its transaction committed, so a listener never sees a change that
+ * could still roll back.
+ */
+export class ChangeBus {
+  readonly #listeners = new Set<Listener>();
+  readonly #auditListeners = new Set<AuditListener>();
+
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  publish(change: PublishedChange): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A broken listener must not stop the others, nor fail a write that already committed.
+      }
+    }
+  }
+
+  onAudit(listener: AuditListener): () => void {
+    this.#auditListeners.add(listener);
+    return () => this.#auditListeners.delete(listener);
+  }
+
+  announce(event: CommittedAudit): void {
+    for (const listener of this.#auditListeners) {
+      try {
+        listener(event);
+      } catch {
+        // As above: the write committed; a listener cannot undo it.
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { FlagConfig, FlagSet, Rule } from "../../../sdk/core/types.js";
+import type { Db } from "../db/database.js";
+import { environments, flagStates, flags } from "../db/schema.js";
+
+type FlagRow = typeof flags.$inferSelect;
+type FlagStateRow = typeof flagStates.$inferSelect;
+
+/**
+ * The one place a stored flag and state become what `sdk/core` evaluates. It lives beside the
+ * change path because that is what publishes it: every change, snapshot and SDK sees this shape.
+ */
+export function toFlagConfig(flag: FlagRow, state: FlagStateRow): FlagConfig {
+  return {
+    key: flag.key,
+    type: flag.type,
+    variants: flag.variants as FlagConfig["variants"],
+    offVariant: flag.offVariant,
+    enabled: state.enabled,
+    percentage: state.percentageMilli / 1000,
+    stickiness: state.stickiness,
+    salt: state.salt,
+    rules: state.rules as Rule[],
+    weights: state.weights,
+    version: state.version,
+    clientVisible: flag.clientVisible,
+  };
+}
+
+/** A flag's served configuration in one environment; undefined when it is archived or absent. */
+export function servedConfig(db: Db, flagKey: string, environment: string): FlagConfig | undefined {
+  const row = db
+    .select()
+    .from(flagStates)
+    .innerJoin(flags, eq(flags.key, flagStates.flagKey))
+    .where(and(eq(flagStates.flagKey, flagKey), eq(flagStates.environment, environment)))
+    .get();
+  return row && row.flags.archivedAt === null ? toFlagConfig(row.flags, row.flag_states) : undefined;
+}
+
+/** The environment's live (not archived) flags with its revision, read in one transaction. */
+export function readFlagSet(db: Db, environment: string): FlagSet | undefined {
+  return db.transaction((tx) => {
+    const env = tx.select().from(environments).where(eq(environments.key, environment)).get();
+    if (!env) return undefined;
+    const rows = tx
+      .select()
+      .from(flagStates)
+      .innerJoin(flags, eq(flags.key, flagStates.flagKey))
+      .where(and(eq(flagStates.environment, environment), isNull(flags.archivedAt)))
+      .orderBy(flags.key)
+      .all();
+    return {
+      environment,
+      revision: env.revision,
+      flags: rows.map((r) => toFlagConfig(r.flags, r.flag_states)),
+    };
+  });
+}

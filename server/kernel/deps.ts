@@ -1,0 +1,27 @@
+import type { TokenStore } from "./auth/token-store.js";
+import type { ChangeBus } from "./change/change-bus.js";
+import type { ChangeDeps } from "./change/change-path.js";
+import type { Clock } from "./clock.js";
+import type { Database_ } from "./db/database.js";
+import type { Logger } from "./logger.js";
+import type { Snapshots } from "./snapshot/snapshots.js";
+
+/**
+ * What every feature is given: the store and its one change path, the bus, the clock, tokens and
+ * snapshots. Built by `createDeps` (or by a test) and passed in; features keep their own parts
+ * (stream hubs, the webhook dispatcher) beside it, keyed by these deps.
+ */
+export interface AppDeps extends ChangeDeps {
+  database: Database_;
+  bus: ChangeBus;
+  clock: Clock;
+  tokens: TokenStore;
+  /** Each environment's current flags, compiled and serialised once per revision. */
+  snapshots: Snapshots;
+  /** Origins every browser token may be used from (CORS), on top of each token's allowedOrigins. */
+  corsOrigins?: string[];
+  /** Log sink for errors that must not reach a client (tests read what it was given). */
+  log: (message: string, error?: unknown) => void;
+  /** Structured log lines of what happened: changes, rollbacks, plan steps, streams. */
+  logger: Logger;
+}

@@ -1,0 +1,45 @@
+import { FlagStore } from "../../../sdk/core/index.js";
+import type { ChangeBus } from "../change/change-bus.js";
+import { readFlagSet } from "../change/flag-config.js";
+import type { Db } from "../db/database.js";
+import { EnvironmentSnapshot } from "./environment-snapshot.js";
+
+/**
+ * The current snapshot of each environment. The first reader of an environment reads its set
+ * from the store and compiles it; after that, each committed change from the bus makes the next
+ * snapshot from the previous one, compiling only the flag that changed. Evaluation, downloads
+ * and streams all read from here, so no request reads the database or compiles rules.
+ */
+export class Snapshots {
+  readonly #current = new Map<string, EnvironmentSnapshot>();
+
+  constructor(
+    private readonly db: Db,
+    bus: ChangeBus,
+  ) {
+    bus.subscribe((change) => {
+      const previous = this.#current.get(change.environment);
+      if (!previous) return;
+      // A gap means a change was missed (it cannot be in one process); read afresh to be safe.
+      if (change.revision !== previous.revision + 1) {
+        this.#current.delete(change.environment);
+        return;
+      }
+      const store = previous.store.clone();
+      if (change.kind === "patch" && change.flag) store.upsert(change.flag, change.revision);
+      else store.remove(change.flagKey, change.revision);
+      this.#current.set(change.environment, new EnvironmentSnapshot(store));
+    });
+  }
+
+  /** The environment's current snapshot, or undefined when the environment does not exist. */
+  get(environment: string): EnvironmentSnapshot | undefined {
+    const hit = this.#current.get(environment);
+    if (hit) return hit;
+    const set = readFlagSet(this.db, environment);
+    if (!set) return undefined;
+    const snapshot = new EnvironmentSnapshot(new FlagStore(set));
+    this.#current.set(environment, snapshot);
+    return snapshot;
+  }
+}

@@ -1,2 +1,0 @@
-export { ofrepFeature } from "./ofrep-feature.js";
-export { ofrepRoutes } from "./routes.js";

@@ -1,5 +1,0 @@
-import type { Feature } from "../features.js";
-import { ofrepRoutes } from "./routes.js";
-
-/** OpenFeature Remote Evaluation Protocol endpoints. */
-export const ofrepFeature: Feature = { name: "ofrep", routes: ofrepRoutes };

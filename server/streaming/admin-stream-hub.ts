@@ -1,0 +1,89 @@
+import type { ServerResponse } from "node:http";
+import type { CommittedAudit } from "../kernel/change/change-bus.js";
+import { definedOnly } from "../kernel/defined-only.js";
+import type { AppDeps } from "../kernel/deps.js";
+import type { StreamOptions } from "./sdk-stream-hub.js";
+import { SseConnection } from "./sse-connection.js";
+import { retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
+import { StreamRegistry, type StreamStats } from "./stream-registry.js";
+
+/** What an admin stream's `change` event carries: who did what to which flag, and when. */
+export interface AdminChange {
+  at: string;
+  actor: string;
+  action: string;
+  flagKey: string | null;
+  environment: string | null;
+}
+
+/** Admin streams span every environment: they share one registry key. */
+const ALL = "*";
+
+const DEFAULTS: Required<StreamOptions> = {
+  heartbeatMs: 15_000,
+  retryMs: 2_000,
+  maxBacklogBytes: 256 * 1024,
+};
+
+/**
+ * Committed audit events, live, for the dashboard: one `change` event per audit event of any
+ * environment, with only who, what, which flag and when (no before/after, no detail), so the
+ * payload stays small and nothing secret-bearing can ride along. The dashboard re-reads what it
+ * shows when one arrives. Event ids count events since this process started; a reconnecting client
+ * re-reads everything anyway, so there is no catch-up.
+ */
+export class AdminStreamHub {
+  readonly #streams: StreamRegistry<SseConnection>;
+  #options = DEFAULTS;
+  #seq = 0;
+
+  constructor(deps: AppDeps) {
+    this.#streams = new StreamRegistry(deps, (c) => c, "admin stream");
+    deps.bus.onAudit((event) => this.#broadcast(event));
+  }
+
+  /** Connections open now, and opened and closed since start. */
+  stats(): StreamStats {
+    return this.#streams.stats();
+  }
+
+  get connections(): number {
+    return this.#streams.size;
+  }
+
+  start(options: StreamOptions = {}): () => void {
+    this.#options = { ...DEFAULTS, ...definedOnly(options) };
+    this.#streams.startHeartbeat(this.#options.heartbeatMs);
+    return () => this.stop();
+  }
+
+  stop(): void {
+    this.#streams.stop();
+  }
+
+  /** Takes over `res` as an admin stream: `retry:`, then `ready`, then a `change` per audit event. */
+  attach(tokenId: string, res: ServerResponse, headers: Record<string, string> = {}): void {
+    res.writeHead(200, { ...SSE_HEADERS, ...headers });
+    const connection = new SseConnection(ALL, tokenId, res, this.#options.maxBacklogBytes, (c) =>
+      this.#streams.remove(ALL, c),
+    );
+    this.#streams.add(ALL, connection);
+    const ready = sseEvent("ready", this.#seq, JSON.stringify({ at: new Date().toISOString() }));
+    connection.open([retryHint(this.#options.retryMs), ready], this.#seq);
+  }
+
+  #broadcast(event: CommittedAudit): void {
+    const id = ++this.#seq;
+    const set = this.#streams.in(ALL);
+    if (!set || set.size === 0) return;
+    const data: AdminChange = {
+      at: new Date(event.at).toISOString(),
+      actor: event.actor,
+      action: event.action,
+      flagKey: event.flagKey,
+      environment: event.environment,
+    };
+    const framed = sseEvent("change", id, JSON.stringify(data));
+    for (const connection of set) connection.send(id, framed);
+  }
+}

@@ -1,0 +1,69 @@
+import type { HttpBindings } from "@hono/node-server";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { EvaluationContext } from "../../sdk/core/index.js";
+import { corsHeaders } from "../kernel/auth/cors.js";
+import { errorResponses } from "../kernel/http/common-schemas.js";
+import { environmentOf } from "../kernel/http/environment-of.js";
+import { Problem, problems } from "../kernel/http/problem.js";
+import type { router } from "../kernel/http/router.js";
+import type { ClientStreamHub } from "./client-stream-hub.js";
+
+const MAX_CONTEXT_CHARS = 8 * 1024;
+
+/** The `context` query parameter: base64url of the context's JSON. */
+export function decodeContext(param: string | undefined): EvaluationContext {
+  if (param === undefined || param === "") return {};
+  if (param.length > MAX_CONTEXT_CHARS || !/^[A-Za-z0-9_-]*={0,2}$/.test(param))
+    throw problems.badRequest("context must be base64url-encoded JSON (at most 8 KiB)");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(param, "base64url").toString("utf8"));
+  } catch {
+    throw problems.badRequest("context is not base64url-encoded JSON");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw problems.badRequest("context must encode a JSON object of attributes");
+  return parsed as EvaluationContext;
+}
+
+const StreamQuery = z.object({
+  context: z.string().optional().openapi({ description: "the context as base64url-encoded JSON" }),
+  token: z
+    .string()
+    .optional()
+    .openapi({ description: "the client token, for EventSource (it cannot send headers)" }),
+  environment: z.string().optional().openapi({ description: "admin tokens only: which environment" }),
+});
+
+export function clientStreamRoute(app: ReturnType<typeof router>, hub: ClientStreamHub) {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/client/stream",
+      summary: "Browser values, live: `put` with every client-visible flag, then `patch` with what changed",
+      description:
+        "Server-Sent Events for one context. First an event `put` (data: `{ flags }` as " +
+        "/api/client/evaluate answers); after each change an event `patch` with only the results " +
+        "that changed for this context (null: the flag is gone or no longer client-visible). " +
+        "The token may be passed as `?token=`, since EventSource cannot send headers.",
+      security: [{ bearer: [] }],
+      request: { query: StreamQuery },
+      responses: {
+        200: { description: "The event stream", content: { "text/event-stream": { schema: z.string() } } },
+        ...errorResponses(400, 401, 403, 404, 503),
+      },
+    }),
+    (c) => {
+      const env = environmentOf(c);
+      const context = decodeContext(c.req.valid("query").context);
+      const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+      if (!outgoing) throw new Problem(503, "stream-unavailable", "streaming needs the Node HTTP server");
+      const origin = c.req.header("origin");
+      const headers = origin ? { ...corsHeaders(origin), vary: "Origin" } : {};
+      if (!hub.attach(env, c.var.principal.tokenId, context, outgoing, headers))
+        throw problems.notFound(`environment \`${env}\` does not exist`);
+      return RESPONSE_ALREADY_SENT as never;
+    },
+  );
+}

@@ -1,0 +1,21 @@
+import { changesBetween } from "../kernel/change/change-log.js";
+import type { Db } from "../kernel/db/database.js";
+import { deleteData, sseEvent } from "./sse-event.js";
+
+/**
+ * The events a client at revision `since` missed, up to and including `until`, framed from the
+ * change log. Undefined when the log no longer reaches back that far (or the client claims a
+ * revision this store never had): the client then needs a fresh `put`.
+ */
+export function missedEvents(
+  db: Db,
+  environment: string,
+  since: number,
+  until: number,
+): Buffer[] | undefined {
+  return changesBetween(db, environment, since, until)?.map((r) =>
+    r.kind === "patch"
+      ? sseEvent("patch", r.revision, r.payload)
+      : sseEvent("delete", r.revision, deleteData(r.flagKey)),
+  );
+}

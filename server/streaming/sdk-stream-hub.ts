@@ -1,0 +1,127 @@
+import type { ServerResponse } from "node:http";
+import type { TokenStore } from "../kernel/auth/token-store.js";
+import type { ChangeBus, PublishedChange } from "../kernel/change/change-bus.js";
+import type { Db } from "../kernel/db/database.js";
+import { definedOnly } from "../kernel/defined-only.js";
+import type { SnapshotView } from "../kernel/snapshot/environment-snapshot.js";
+import type { Snapshots } from "../kernel/snapshot/snapshots.js";
+import { missedEvents } from "./missed-events.js";
+import { SseConnection } from "./sse-connection.js";
+import { deleteData, retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
+import { StreamRegistry, type StreamStats } from "./stream-registry.js";
+
+export interface StreamOptions {
+  /** Milliseconds between heartbeat comments (and revoked-token checks); default 15 s. */
+  heartbeatMs?: number;
+  /** The `retry:` hint sent to clients on connect; default 2 s. */
+  retryMs?: number;
+  /** Bytes a client may fall behind before it is dropped; default 1 MiB. */
+  maxBacklogBytes?: number;
+}
+
+export interface StreamHubDeps {
+  db: Db;
+  bus: ChangeBus;
+  tokens: TokenStore;
+  snapshots: Snapshots;
+  log: (message: string, error?: unknown) => void;
+}
+
+/** The snapshot framed as the stream's `put` event: once per revision, for every connecting client. */
+const PUT: SnapshotView<Buffer> = {
+  name: "sdk stream put",
+  build: (snapshot) => sseEvent("put", snapshot.revision, snapshot.json),
+};
+
+const DEFAULTS: Required<StreamOptions> = {
+  heartbeatMs: 15_000,
+  retryMs: 2_000,
+  maxBacklogBytes: 1024 * 1024,
+};
+
+/**
+ * Fans committed changes out to every open SSE connection of their environment. A change is framed
+ * once and the same Buffer is written to each connection's Node response; a client that falls
+ * behind is dropped (it resumes with `Last-Event-ID`), so it never delays the others.
+ */
+export class StreamHub {
+  readonly #streams: StreamRegistry<SseConnection>;
+  #options = DEFAULTS;
+  #retry = retryHint(DEFAULTS.retryMs);
+
+  constructor(private readonly deps: StreamHubDeps) {
+    this.#streams = new StreamRegistry(deps, (c) => c, "stream");
+    deps.bus.subscribe((change) => this.#broadcast(change));
+  }
+
+  /** The environments' current snapshots (one per revision, shared with every other reader). */
+  get snapshots(): Snapshots {
+    return this.deps.snapshots;
+  }
+
+  /** Connections open now, and opened and closed since start (for logs and /metrics). */
+  stats(): StreamStats {
+    return this.#streams.stats();
+  }
+
+  /** Open SSE connections, over every environment. */
+
+  get connections(): number {
+    return this.#streams.size;
+  }
+
+  connectionsIn(environment: string): number {
+    return this.#streams.sizeIn(environment);
+  }
+
+  /** Applies options and starts the heartbeat; returns the stop function. */
+  start(options: StreamOptions = {}): () => void {
+    this.#options = { ...DEFAULTS, ...definedOnly(options) };
+    this.#retry = retryHint(this.#options.retryMs);
+    this.#streams.startHeartbeat(this.#options.heartbeatMs);
+    return () => this.stop();
+  }
+
+  /** Stops the heartbeat and ends every stream, so the HTTP server can close at once. */
+  stop(): void {
+    this.#streams.stop();
+  }
+
+  /**
+   * Takes over `res` as an SSE stream of `environment`. The connection is registered before the
+   * flag set is read, and queues live changes until its first events are written (see
+   * SseConnection), so nothing committed meanwhile is lost or doubled. With `lastEventId` the
+   * client gets only the changes it missed, when the change log still has them; else a `put`.
+   * Returns false (and leaves `res` alone) when the environment does not exist.
+   */
+  attach(environment: string, tokenId: string, res: ServerResponse, lastEventId?: number): boolean {
+    if (!this.snapshots.get(environment)) return false;
+    res.writeHead(200, SSE_HEADERS);
+    const connection = new SseConnection(environment, tokenId, res, this.#options.maxBacklogBytes, (c) =>
+      this.#streams.remove(c.environment, c),
+    );
+    this.#streams.add(environment, connection);
+
+    const snapshot = this.snapshots.get(environment);
+    if (!snapshot) {
+      connection.end();
+      return true;
+    }
+    const missed =
+      lastEventId === undefined
+        ? undefined
+        : missedEvents(this.deps.db, environment, lastEventId, snapshot.revision);
+    connection.open([this.#retry, ...(missed ?? [snapshot.view(PUT)])], snapshot.revision);
+    return true;
+  }
+
+  #broadcast(change: PublishedChange): void {
+    const set = this.#streams.in(change.environment);
+    if (!set || set.size === 0) return;
+    const event =
+      change.kind === "patch"
+        ? sseEvent("patch", change.revision, JSON.stringify(change.flag))
+        : sseEvent("delete", change.revision, deleteData(change.flagKey));
+    for (const connection of set) connection.send(change.revision, event);
+  }
+}

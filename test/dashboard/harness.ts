@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { build } from "vite";
+import { launchChromium } from "../browser/harness.js";
+import { ADMIN, api, startServer } from "../helpers/server.js";
+
+export { ADMIN };
+
+const root = new URL("../..", import.meta.url).pathname;
+
+/** Builds the dashboard from its sources, as `npm run build:dashboard` does, into a temp dir. */
+export async function buildDashboard(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), "rollguard-dashboard-"));
+  await build({
+    configFile: join(root, "dashboard/vite.config.ts"),
+    logLevel: "warn",
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
+}
+
+/**
+ * The real server (temp SQLite, admin token ADMIN) serving a dashboard freshly built from its
+ * sources at its own `/`, as `npm start` serves the one built at install.
+ */
+export async function startDashboard(options: { tickMs?: number } = {}) {
+  const distDir = await buildDashboard();
+  const rollguard = await startServer({ tickMs: options.tickMs ?? 200, dashboard: { distDir } });
+  const url = rollguard.url;
+  return {
+    /** Where the dashboard is opened. */
+    url,
+    /** The Rollguard server itself (for API calls and metrics). */
+    rollguard,
+    api: api(rollguard.url),
+    distDir,
+    async close() {
+      await rollguard.close();
+      rmSync(distDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Dashboard = Awaited<ReturnType<typeof startDashboard>>;
+
+export { launchChromium };
+
+/** A page already signed in (the token put in sessionStorage before the app starts). */
+export async function signedInPage(
+  browser: Browser,
+  dashboard: Dashboard,
+  opts: { width?: number; height?: number; hash?: string } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
+  });
+  await context.addInitScript((token: string) => {
+    sessionStorage.setItem("rollguard.adminToken", token);
+  }, ADMIN);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    // "no guard here" and "no active plan" are 404s by design; the browser logs each one.
+    if (m.type() === "error" && !/status of 404/.test(m.text())) errors.push(m.text());
+  });
+  await page.goto(`${dashboard.url}/${opts.hash ?? "#/flags"}`);
+  return { context, page, errors };
+}
+
+/** Creates a boolean flag through the API; returns its key. */
+export async function createFlag(dashboard: Dashboard, key: string, extra: Record<string, unknown> = {}) {
+  const res = await dashboard.api("POST", "/api/flags", { key, type: "boolean", ...extra });
+  if (res.status !== 201) throw new Error(`create ${key}: ${res.status} ${JSON.stringify(res.body)}`);
+  return key;
+}
+
+export async function flagState(dashboard: Dashboard, key: string, env = "production") {
+  const res = await dashboard.api("GET", `/api/flags/${key}`);
+  return res.body.environments[env];
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `check` until it returns something truthy (or throws after `timeoutMs`). */
+export async function until<T>(check: () => Promise<T> | T, what: string, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await sleep(50);
+  }
+}
