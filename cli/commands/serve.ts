@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { EXIT } from "../exit-codes.js";
 
 function port(value: string): string {
   const n = Number(value);
@@ -19,7 +18,7 @@ export function registerServe(program: Command): void {
       "after",
       `
 The server also reads ROLLGUARD_ADMIN_TOKEN (the first admin token), ROLLGUARD_CORS_ORIGINS and
-ROLLGUARD_TICK_MS from the environment. SIGINT or SIGTERM stops it cleanly.
+ROLLGUARD_TICK_MS, ROLLGUARD_LOG_LEVEL and ROLLGUARD_METRICS_TOKEN from the environment. SIGINT or SIGTERM stops it cleanly.
 
 Example:
   $ ROLLGUARD_ADMIN_TOKEN=dev-secret rollguard serve --port 4242 --db ./data/rollguard.db`,
@@ -29,17 +28,7 @@ Example:
       if (opts.port !== undefined) process.env.PORT = opts.port;
       if (opts.host !== undefined) process.env.HOST = opts.host;
       if (opts.db !== undefined) process.env.ROLLGUARD_DB = opts.db;
-      // The server's listen error surfaces as an unhandled 'error' event; a busy port is a
-      // person's everyday mistake and deserves one line, not a stack. Anything else stays loud.
-      process.on("uncaughtException", (error: NodeJS.ErrnoException) => {
-        if (error.syscall === "listen" && (error.code === "EADDRINUSE" || error.code === "EACCES")) {
-          process.stderr.write(`error: cannot listen on port ${process.env.PORT ?? 4242}: ${error.code}\n`);
-          process.stderr.write(
-            "hint: another process has it (or it needs privileges); --port picks another\n",
-          );
-        } else console.error(error);
-        process.exit(EXIT.refused);
-      });
+      // A busy port or a bad address ends the start with one line from the server itself.
       await import("../../server/main.js");
     });
 }

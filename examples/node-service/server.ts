@@ -29,9 +29,9 @@ const token = process.env.ROLLGUARD_TOKEN;
 if (!token) {
   console.error(
     "Set ROLLGUARD_TOKEN to a server token for the environment to serve, e.g.\n" +
-      "  ROLLGUARD_TOKEN=$(curl -s -X POST localhost:4242/api/tokens -H \"authorization: Bearer $ROLLGUARD_ADMIN_TOKEN\" \\\n" +
-      "    -H 'content-type: application/json' -d '{\"scope\":\"server\",\"environment\":\"production\"}' \\\n" +
-      "    | sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/') npx tsx examples/node-service/server.ts",
+      '  ROLLGUARD_TOKEN=$(curl -s -X POST localhost:4242/api/tokens -H "authorization: Bearer $ROLLGUARD_ADMIN_TOKEN" \\\n' +
+      '    -H \'content-type: application/json\' -d \'{"scope":"server","environment":"production"}\' \\\n' +
+      '    | sed -E \'s/.*"token":"([^"]+)".*/\\1/\') npx tsx examples/node-service/server.ts',
   );
   process.exit(2);
 }

@@ -39,7 +39,12 @@ describe("the README, run as written", () => {
     const port = await freePort();
     const child = spawn("bash", ["-c", `${script(blocks, port)}\necho "=== done"`], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), ROLLGUARD_DB: join(dir, "readme.db"), ROLLGUARD_LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        ROLLGUARD_DB: join(dir, "readme.db"),
+        ROLLGUARD_LOG_LEVEL: "warn",
+      },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
