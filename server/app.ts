@@ -6,7 +6,6 @@ import type { Feature } from "./kernel/feature.js";
 import { limitBody, MAX_BODY_BYTES } from "./kernel/http/body-limit.js";
 import { errorHandler, notFoundHandler } from "./kernel/http/error-handler.js";
 import { openApiDocument } from "./kernel/http/openapi-document.js";
-import { securityHeaders } from "./kernel/http/security-headers.js";
 
 export { MAX_BODY_BYTES };
 
@@ -21,7 +20,6 @@ export function createApp(
 ) {
   const app = new OpenAPIHono<AuthEnv>();
 
-  app.use("*", securityHeaders());
   app.use("/api/*", limitBody(MAX_BODY_BYTES));
   for (const feature of features) if (feature.routes) app.route("/", feature.routes(deps, options));
 

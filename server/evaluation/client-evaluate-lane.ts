@@ -52,10 +52,8 @@ export function clientEvaluateLane(
         return next(req, res);
       }
       const r = clientEvaluateResponse(snapshot, input, headers["if-none-match"]);
-      // The same headers the Hono route's answer gets (securityHeaders, CORS).
-      const base = { ...r.headers, "x-content-type-options": "nosniff" };
       const head: Record<string, string> =
-        origin === undefined ? base : { ...base, vary: "Origin", ...corsHeaders(origin) };
+        origin === undefined ? r.headers : { ...r.headers, vary: "Origin", ...corsHeaders(origin) };
       res.writeHead(r.status, head);
       // The answer is ASCII (see result-json.ts), so latin1 writes its bytes as they are.
       res.end(r.body ?? undefined, "latin1");

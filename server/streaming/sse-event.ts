@@ -25,5 +25,4 @@ export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache, no-transform",
   "x-accel-buffering": "no",
-  "x-content-type-options": "nosniff",
 } as const;
