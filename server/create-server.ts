@@ -5,6 +5,7 @@ import { createApp } from "./app.js";
 import { createDeps, type DepsOptions } from "./create-deps.js";
 import { type FeatureOptions, features } from "./features.js";
 import type { AppDeps } from "./kernel/deps.js";
+import { withSecurityHeaders } from "./kernel/http/security-headers.js";
 
 export interface ServerOptions extends DepsOptions, FeatureOptions {
   port?: number;
@@ -38,7 +39,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   let listener: RequestListener = getRequestListener(app.fetch, { hostname });
   // The evaluate lane, then request metrics: each feature's wrapper goes around the earlier ones.
   for (const f of features) if (f.wrapListener) listener = f.wrapListener(deps, listener, app.routes);
-  const server = createHttpServer(listener);
+  const server = createHttpServer(withSecurityHeaders(listener));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -41,7 +41,22 @@ const metricsAuth = env.ROLLGUARD_METRICS_AUTH ?? "token";
 if (metricsAuth !== "token" && metricsAuth !== "none")
   fail(`ROLLGUARD_METRICS_AUTH must be token (the default) or none; got ${metricsAuth}`);
 
-let server: Awaited<ReturnType<typeof createServer>>;
+let server: Awaited<ReturnType<typeof createServer>> | undefined;
+// Registered before the start, so a signal during it still ends the process cleanly.
+let closing = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    logger.info(`${signal}: closing`);
+    if (!server) process.exit(0);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
+
 try {
   server = await createServer({
     port,
@@ -56,6 +71,7 @@ try {
 } catch (error) {
   fail(error instanceof ListenError ? error.message : `the server could not start: ${String(error)}`);
 }
+if (!server) fail("the server could not start");
 logger.info(
   { port: server.port, host: hostname, database, metrics: metricsAuth === "none" ? "open" : "token" },
   `rollguard listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${server.port} (database ${database})`,
@@ -67,17 +83,4 @@ if (!adminToken && !server.deps.tokens.list().some((t) => t.scope === "admin" &&
   process.stdout.write(
     `No admin token was configured; created one. It is shown only now:\n\n  ${created.token}\n\n`,
   );
-}
-
-let closing = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    logger.info(`${signal}: closing`);
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
 }

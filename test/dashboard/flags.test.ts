@@ -184,7 +184,7 @@ describe.skipIf(skipBrowser)("dashboard: flags, state, conflicts (real chromium)
     await dashboard.api("PATCH", "/api/flags/live-flag/environments/staging", { percentage: 42.5 });
     await cell.getByText("42.5%").waitFor({ timeout: 6000 });
     // the flag page follows too, while its form is untouched
-    await page.locator('a[aria-label="live-flag in staging"]').click();
+    await page.getByRole("link", { name: "live-flag in staging:", exact: false }).click();
     const input = page.getByLabel("Rollout percentage", { exact: true });
     await page.waitForFunction(
       () => (document.getElementById("percentage") as HTMLInputElement | null)?.value === "42.5",

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { build } from "vite";
+import type { ServerOptions } from "../../server/index.js";
 import { launchChromium } from "../browser/harness.js";
 import { ADMIN, api, startServer } from "../helpers/server.js";
 
@@ -25,9 +26,9 @@ export async function buildDashboard(): Promise<string> {
  * The real server (temp SQLite, admin token ADMIN) serving a dashboard freshly built from its
  * sources at its own `/`, as `npm start` serves the one built at install.
  */
-export async function startDashboard(options: { tickMs?: number } = {}) {
+export async function startDashboard(options: Partial<ServerOptions> = {}) {
   const distDir = await buildDashboard();
-  const rollguard = await startServer({ tickMs: options.tickMs ?? 200, dashboard: { distDir } });
+  const rollguard = await startServer({ tickMs: 200, ...options, dashboard: { distDir } });
   const url = rollguard.url;
   return {
     /** Where the dashboard is opened. */
@@ -99,4 +100,42 @@ export async function until<T>(check: () => Promise<T> | T, what: string, timeou
       throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
     await sleep(50);
   }
+}
+
+/** Waits until the page follows the admin event stream (the header's indicator says "Live"). */
+export async function streaming(page: Page): Promise<void> {
+  await page.locator('.live[data-mode="stream"]').waitFor({ timeout: 5000 });
+}
+
+/** Runs axe-core in the page; returns its serious and critical violations (none is the goal). */
+export async function axeViolations(page: Page, what: string) {
+  const axe = await import("axe-core");
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axe.default.source });
+  const result = await page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: {
+        run: (
+          ctx: Document,
+          opts: object,
+        ) => Promise<{
+          violations: Array<{
+            id: string;
+            impact: string | null;
+            help: string;
+            nodes: Array<{ target: unknown[] }>;
+          }>;
+        }>;
+      };
+    };
+    const r = await w.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)),
+    }));
+  });
+  return result
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ page: what, ...v }));
 }

@@ -63,6 +63,8 @@ export const problems = {
 export function problemResponse(c: Context, problem: Problem, headers?: Record<string, string>): Response {
   return c.body(JSON.stringify(problem.body()), problem.status, {
     "content-type": "application/problem+json",
+    // RFC 9110: a 401 names the scheme it wants.
+    ...(problem.status === 401 ? { "www-authenticate": 'Bearer realm="rollguard"' } : {}),
     ...headers,
   });
 }
