@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/server.js";
 
-// The README's shell blocks that talk to a server ($RG), run in order in one bash, as a reader
+// The README's shell blocks that talk to a server ($RG, by curl or the CLI), run in order in one bash, as a reader
 // pastes them: the tour starts the server with `npm start &`, every later block uses its
 // variables. Three things differ from a reader's terminal, all stated here: the port is a free
 // one instead of 4242 (PORT, and the text where it says 4242), the database is a temporary file
@@ -37,12 +37,15 @@ describe("the README, run as written", () => {
     const blocks = serverBlocks(readme);
     expect(blocks.length).toBeGreaterThanOrEqual(8);
     const port = await freePort();
-    const child = spawn("bash", ["-c", `${script(blocks, port)}\necho "=== done"`], {
+    // A terminal expands the CLI block's alias; a script must be told to.
+    const child = spawn("bash", ["-c", `shopt -s expand_aliases\n${script(blocks, port)}\necho "=== done"`], {
       cwd: root,
       env: {
         ...process.env,
         PORT: String(port),
         ROLLGUARD_DB: join(dir, "readme.db"),
+        // The CLI block logs in: its profile goes to a temporary file, not the home folder.
+        ROLLGUARD_CONFIG: join(dir, "cli.json"),
         ROLLGUARD_LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -67,6 +70,8 @@ describe("the README, run as written", () => {
     expect(out, out).toContain("=== done");
     // No answer was a problem (every problem+json body carries its type URL).
     expect(out, out).not.toMatch(/rollguard\.dev\/problems\//);
+    // Nor did the CLI refuse anything (it prints `error:` and a hint).
+    expect(out, out).not.toMatch(/^error: /m);
     // What the blocks say should happen, happened.
     expect(out).toContain('"key":"new-checkout"');
     expect(out).toMatch(/"percentage":50/);
@@ -78,5 +83,6 @@ describe("the README, run as written", () => {
     expect(out).toMatch(/"state":"paused"/);
     expect(out).toMatch(/\{"accepted":2\}/);
     expect(out).toMatch(/rollguard_guard_state/);
+    expect(out).toMatch(/"key": ?"new-search"/);
   }, 120_000);
 });
