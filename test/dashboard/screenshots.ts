@@ -1,12 +1,25 @@
-// Screenshots of the dashboard with realistic data, to look at after a styling change (not a test):
-//   npx tsx test/dashboard/screenshots.ts [outDir]     (default /tmp/dash-shots)
+// Screenshots of the dashboard with realistic data on a real server (not a test): the ones in
+// docs/screenshots/ (flags list, flag page with the guard chart, plan timeline, audit; 1280 and
+// 390 px wide). Look at them after a styling change.
+//   npx tsx test/dashboard/screenshots.ts [outDir]     (default docs/screenshots)
 import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { postMetrics, report } from "../helpers/metrics.js";
 import { createToken } from "../helpers/server-token.js";
 import { createFlag, launchChromium, signedInPage, sleep, startDashboard } from "./harness.js";
 
-const out = process.argv[2] ?? "/tmp/dash-shots";
+const out = process.argv[2] ?? new URL("../../docs/screenshots", import.meta.url).pathname;
 mkdirSync(out, { recursive: true });
+
+/** The viewport (or the whole page, at most 2400 px tall): small PNGs for the README. */
+async function shoot(page: Page, name: string, full = true) {
+  const height = full ? Math.min(2400, await page.evaluate(() => document.documentElement.scrollHeight)) : 0;
+  const width = page.viewportSize()?.width ?? 1280;
+  await page.screenshot({
+    path: `${out}/${name}`,
+    ...(full ? { fullPage: true, clip: { x: 0, y: 0, width, height } } : {}),
+  });
+}
 const d = await startDashboard({ tickMs: 300 });
 const b = await launchChromium();
 try {
@@ -26,11 +39,17 @@ try {
     enabled: false,
     reason: "contrast bug",
   });
-  await d.api("PATCH", "/api/flags/search-ranking/environments/production", { percentage: 12.345 });
+  await d.api("PATCH", "/api/flags/dark-mode/environments/staging", { percentage: 12.345 });
   await d.api("PUT", "/api/flags/new-checkout/environments/production/guard", {
     rules: ["errors-vs-control", { preset: "p95-above-500ms", action: "notify" }],
   });
-  await d.api("POST", "/api/flags/search-ranking/environments/production/plans", { preset: "default" });
+  const plan = await d.api("POST", "/api/flags/search-ranking/environments/production/plans", {
+    preset: "default",
+  });
+  if (plan.status !== 201) throw new Error(`plan: ${plan.status} ${JSON.stringify(plan.body)}`);
+  await d.api("PUT", "/api/flags/search-ranking/environments/production/guard", {
+    rules: ["errors-vs-control"],
+  });
   await d.api("PUT", "/api/flags/payment-retry/environments/production/guard", {
     rules: ["errors-vs-control"],
   });
@@ -63,42 +82,37 @@ try {
     await sleep(700);
   }
   await sleep(2200);
+  await page.locator('.live[data-mode="stream"]').waitFor();
   for (const [w, h] of [
-    [1280, 900],
+    [1280, 960],
     [390, 844],
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.goto(`${d.url}/#/flags`);
     await page.locator('tr[data-flag="new-checkout"]').waitFor();
     await sleep(2500);
-    await page.screenshot({ path: `${out}/flags-${w}.png`, fullPage: true });
+    await shoot(page, `flags-${w}.png`);
     await page.goto(`${d.url}/#/flags/new-checkout/production`);
-    await page
-      .locator('[data-testid="guard-chart"] canvas')
-      .first()
-      .waitFor()
-      .catch(() => {});
+    await page.locator('[data-testid="guard-chart"] canvas').first().waitFor();
     await sleep(1500);
-    await page.screenshot({ path: `${out}/flag-guard-${w}.png`, fullPage: true });
-    await page.getByRole("region", { name: "Guard" }).screenshot({ path: `${out}/guard-panel-${w}.png` });
+    // On a phone the guard panel comes after the state form: scroll it to the top of the picture.
+    if (w < 600) await page.getByRole("region", { name: "Guard" }).evaluate((el) => el.scrollIntoView());
+    await shoot(page, `flag-guard-${w}.png`, false);
     await page.goto(`${d.url}/#/flags/search-ranking/production`);
     await page.locator(".timeline").first().waitFor();
     await sleep(800);
-    await page.screenshot({ path: `${out}/plan-${w}.png`, fullPage: true });
-    await page.goto(`${d.url}/#/flags/payment-retry/production`);
-    await sleep(1500);
-    await page.screenshot({ path: `${out}/rolled-back-${w}.png`, fullPage: true });
+    if (w < 600) {
+      await page
+        .locator(".timeline")
+        .first()
+        .evaluate((el) => el.closest("section")?.scrollIntoView());
+      await shoot(page, `plan-${w}.png`, false);
+    } else await shoot(page, `plan-${w}.png`);
     await page.goto(`${d.url}/#/audit`);
     await page.locator(".audit-event").first().waitFor();
-    await page.screenshot({ path: `${out}/audit-${w}.png`, fullPage: false });
-    await page.goto(`${d.url}/#/tokens`);
-    await sleep(600);
-    await page.screenshot({ path: `${out}/tokens-${w}.png`, fullPage: true });
+    await sleep(300);
+    await shoot(page, `audit-${w}.png`, false);
   }
-  const ctx = await b.newContext({ viewport: { width: 1280, height: 800 } });
-  const p2 = await ctx.newPage();
-  await p2.goto(d.url);
-  await p2.screenshot({ path: `${out}/signin-1280.png` });
 } finally {
   await b.close();
   await d.close();

@@ -235,35 +235,41 @@ function ScheduleList({ flagKey, env }: { flagKey: string; env: string }) {
         </ul>
       )}
       <form class="inline-form" onSubmit={create} aria-label="Schedule a change">
-        <label for={`sched-when-${env}`}>When</label>
-        <input
-          id={`sched-when-${env}`}
-          value={when_}
-          onInput={(e) => setWhen(e.currentTarget.value)}
-          placeholder="2h or 2030-01-31T09:00"
-          class="input-short"
-        />
-        <label for={`sched-pct-${env}`}>Percentage</label>
-        <input
-          id={`sched-pct-${env}`}
-          type="number"
-          min={0}
-          max={100}
-          step={0.001}
-          value={percentage}
-          onInput={(e) => setPercentage(e.currentTarget.value)}
-          class="input-short"
-        />
-        <label for={`sched-enabled-${env}`}>Kill switch</label>
-        <select
-          id={`sched-enabled-${env}`}
-          value={enabled}
-          onChange={(e) => setEnabled(e.currentTarget.value as "" | "true" | "false")}
-        >
-          <option value="">unchanged</option>
-          <option value="true">on</option>
-          <option value="false">off</option>
-        </select>
+        <span class="field-pair">
+          <label for={`sched-when-${env}`}>When</label>
+          <input
+            id={`sched-when-${env}`}
+            value={when_}
+            onInput={(e) => setWhen(e.currentTarget.value)}
+            placeholder="2h or 2030-01-31T09:00"
+            class="input-short"
+          />
+        </span>
+        <span class="field-pair">
+          <label for={`sched-pct-${env}`}>Percentage</label>
+          <input
+            id={`sched-pct-${env}`}
+            type="number"
+            min={0}
+            max={100}
+            step={0.001}
+            value={percentage}
+            onInput={(e) => setPercentage(e.currentTarget.value)}
+            class="input-short"
+          />
+        </span>
+        <span class="field-pair">
+          <label for={`sched-enabled-${env}`}>Kill switch</label>
+          <select
+            id={`sched-enabled-${env}`}
+            value={enabled}
+            onChange={(e) => setEnabled(e.currentTarget.value as "" | "true" | "false")}
+          >
+            <option value="">unchanged</option>
+            <option value="true">on</option>
+            <option value="false">off</option>
+          </select>
+        </span>
         <button type="submit" class="btn" disabled={busy}>
           Schedule
         </button>

@@ -59,7 +59,7 @@ export function FlagsPage() {
         }),
       );
       return new Map(entries);
-      // A guard's warning is not a change (no audit event), so these follow the 2 s tick too.
+      // A guard's state and a plan's progress also move between changes: these follow the 2 s tick too.
     },
     [watched.join("|")],
     { ticks: true },
