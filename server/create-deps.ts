@@ -1,15 +1,25 @@
 import { seedEnvironments } from "./flags/index.js";
 import { TokenStore } from "./kernel/auth/token-store.js";
 import { ChangeBus } from "./kernel/change/change-bus.js";
+import { ChangeFeed } from "./kernel/change/change-feed.js";
 import { type Clock, systemClock } from "./kernel/clock.js";
-import { openDatabase } from "./kernel/db/database.js";
+import { ChangeListener, type ChangeListening, noListening } from "./kernel/cluster/change-listener.js";
+import { AdvisoryLeadership, type Leadership, singleLeader } from "./kernel/cluster/leadership.js";
+import { openStore } from "./kernel/db/open-store.js";
 import type { AppDeps } from "./kernel/deps.js";
 import { createLogger, type Logger, silentLogger } from "./kernel/logger.js";
 import { Snapshots } from "./kernel/snapshot/snapshots.js";
 
 export interface DepsOptions {
-  /** SQLite file, or ":memory:". */
+  /** SQLite file, or ":memory:" (used when `databaseUrl` is not given). */
   database: string;
+  /** A postgres:// URL: the store several instances share (ROLLGUARD_DATABASE_URL). */
+  databaseUrl?: string | undefined;
+  /**
+   * PostgreSQL: how often the notification connection and the leader lock are checked, and so
+   * how soon another instance leads after the leader died (default 1 s).
+   */
+  clusterCheckMs?: number;
   adminToken?: string | undefined;
   clock?: Clock;
   log?: AppDeps["log"];
@@ -19,25 +29,58 @@ export interface DepsOptions {
   corsOrigins?: string[];
 }
 
-/** Opens the store, applies migrations, seeds the standard environments and wires the kernel. */
-export function createDeps(options: DepsOptions): AppDeps {
-  const database = openDatabase(options.database);
+/**
+ * Opens the store, applies migrations, seeds the standard environments, reads every environment's
+ * flags into memory and wires the kernel. On PostgreSQL it also starts listening for other
+ * instances' changes and competing for leadership.
+ */
+export async function createDeps(options: DepsOptions): Promise<AppDeps> {
+  const database = await openStore(options);
   const bus = new ChangeBus();
   const clock = options.clock ?? systemClock;
   // A caller with its own error sink (a test) wants no lines it did not ask for.
   const logger = options.logger ?? (options.log ? silentLogger : createLogger({ level: "warn" }));
-  const base = { db: database.db, bus, clock };
+  const log: AppDeps["log"] =
+    options.log ?? ((message, error) => logger.error(error === undefined ? {} : { err: error }, message));
   // Subscribed first, so every later listener of a change already reads the new snapshot.
-  const snapshots = new Snapshots(database.db, bus);
-  seedEnvironments(base);
+  const snapshots = new Snapshots(database, bus);
+  const feed = new ChangeFeed(database, bus, snapshots);
+  const base = { db: database.db, database, bus, feed, clock };
+  let leader: Leadership = singleLeader;
+  let listening: ChangeListening = noListening;
+  try {
+    await snapshots.loadAll();
+    await seedEnvironments(base);
+    if (database.dialect === "postgres") {
+      const checkMs = options.clusterCheckMs ?? 1_000;
+      const listener = new ChangeListener(database.url, feed, checkMs, log);
+      listening = listener;
+      await listener.start();
+      const advisory = new AdvisoryLeadership(database.url, checkMs, log);
+      leader = advisory;
+      await advisory.check();
+    }
+  } catch (error) {
+    await listening.stop();
+    await leader.stop();
+    await database.close();
+    throw error;
+  }
   return {
     ...base,
-    database,
+    leader,
+    listening,
     tokens: new TokenStore(base, options.adminToken),
     snapshots,
     corsOrigins: options.corsOrigins ?? [],
     logger,
-    log:
-      options.log ?? ((message, error) => logger.error(error === undefined ? {} : { err: error }, message)),
+    log,
   };
+}
+
+/** Ends what `createDeps` started: the cluster connections, then the store. */
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  await deps.listening.stop();
+  await deps.leader.stop();
+  await deps.database.close();
 }

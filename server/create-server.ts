@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type RequestListener } from "node:htt
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { createApp } from "./app.js";
-import { createDeps, type DepsOptions } from "./create-deps.js";
+import { closeDeps, createDeps, type DepsOptions } from "./create-deps.js";
 import { type FeatureOptions, features } from "./features.js";
 import type { AppDeps } from "./kernel/deps.js";
 import { withSecurityHeaders } from "./kernel/http/security-headers.js";
@@ -32,7 +32,7 @@ export class ListenError extends Error {
 
 /** Starts Rollguard: the store, the HTTP server and every feature's background work. */
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
-  const deps = createDeps(options);
+  const deps = await createDeps(options);
   const app = createApp(deps, features, options);
   const port = options.port ?? 4242;
   const hostname = options.hostname ?? "0.0.0.0";
@@ -49,7 +49,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       });
     });
   } catch (error) {
-    deps.database.close();
+    await closeDeps(deps);
     throw listenError(error, hostname, port);
   }
   const stops = features.flatMap((f) => (f.start ? [f.start(deps, options)] : []));
@@ -65,7 +65,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
         // Open SSE streams would keep close() waiting forever.
         server.closeAllConnections();
       });
-      deps.database.close();
+      await closeDeps(deps);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createServer, ListenError } from "./create-server.js";
+import { StoreInUseError } from "./kernel/db/sqlite-store.js";
 import { createLogger } from "./kernel/logger.js";
 
 // The only place that reads the environment.
@@ -28,6 +29,8 @@ if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
   fail(`PORT must be a port number (0–65535); got ${env.PORT}`);
 const hostname = env.HOST || "0.0.0.0";
 const database = env.ROLLGUARD_DB ?? "./data/rollguard.db";
+// PostgreSQL, which several instances can share; without it the SQLite file above.
+const databaseUrl = env.ROLLGUARD_DATABASE_URL || undefined;
 const adminToken = env.ROLLGUARD_ADMIN_TOKEN || undefined;
 const corsOrigins = (env.ROLLGUARD_CORS_ORIGINS ?? "")
   .split(",")
@@ -62,6 +65,7 @@ try {
     port,
     hostname,
     database,
+    databaseUrl,
     adminToken,
     corsOrigins,
     tickMs,
@@ -69,16 +73,25 @@ try {
     observability: { metrics: { open: metricsAuth === "none", token: metricsToken } },
   });
 } catch (error) {
-  fail(error instanceof ListenError ? error.message : `the server could not start: ${String(error)}`);
+  fail(
+    error instanceof ListenError || error instanceof StoreInUseError
+      ? error.message
+      : `the server could not start: ${String(error)}`,
+  );
 }
 if (!server) fail("the server could not start");
 logger.info(
-  { port: server.port, host: hostname, database, metrics: metricsAuth === "none" ? "open" : "token" },
-  `rollguard listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${server.port} (database ${database})`,
+  {
+    port: server.port,
+    host: hostname,
+    database: server.deps.database.location,
+    metrics: metricsAuth === "none" ? "open" : "token",
+  },
+  `rollguard listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${server.port} (database ${server.deps.database.location})`,
 );
-if (!adminToken && !server.deps.tokens.list().some((t) => t.scope === "admin" && !t.revoked)) {
+if (!adminToken && !(await server.deps.tokens.list()).some((t) => t.scope === "admin" && !t.revoked)) {
   // A first start without ROLLGUARD_ADMIN_TOKEN would leave nobody able to call the API.
-  const created = server.deps.tokens.create({ scope: "admin", name: "first admin token" }, "system");
+  const created = await server.deps.tokens.create({ scope: "admin", name: "first admin token" }, "system");
   // Printed as plain text, not a log line: it is for the person starting the server, once.
   process.stdout.write(
     `No admin token was configured; created one. It is shown only now:\n\n  ${created.token}\n\n`,

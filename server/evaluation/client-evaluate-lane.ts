@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener } from "node:http";
-import { admitBrowserRequest } from "../kernel/auth/client-access.js";
+import { admitCachedBrowserRequest } from "../kernel/auth/client-access.js";
 import { corsHeaders } from "../kernel/auth/cors.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { declaredWithin } from "../kernel/http/body-limit.js";
@@ -36,7 +36,10 @@ export function clientEvaluateLane(
     try {
       if (!declaredWithin(headers["content-length"], headers["transfer-encoding"], maxBodyBytes))
         return next(req, res);
-      environment = admitBrowserRequest(deps, { authorization: headers.authorization, origin }).environment;
+      // A token not in memory yet is looked up by the route (which then caches it for the lane).
+      const principal = admitCachedBrowserRequest(deps, { authorization: headers.authorization, origin });
+      if (principal === undefined) return next(req, res);
+      environment = principal.environment;
     } catch {
       return next(req, res);
     }

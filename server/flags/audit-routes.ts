@@ -47,9 +47,9 @@ export function auditRoutes(deps: AppDeps) {
         ...errorResponses(400, 401, 403),
       },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
-      const rows = auditPage(deps.db, q);
+      const rows = await auditPage(deps.db, q);
       return c.json(
         {
           events: rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),

@@ -1,4 +1,5 @@
 import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
+import { single } from "../kernel/db/database.js";
 import { environments, flags } from "../kernel/db/schema.js";
 import * as errors from "../kernel/errors.js";
 import { insertInitialState } from "./flag-commands.js";
@@ -23,44 +24,48 @@ export function toEnvironmentOut(row: typeof environments.$inferSelect): Environ
   };
 }
 
-export function listEnvironments(db: ChangeDeps["db"]): EnvironmentOut[] {
-  return db
-    .select()
-    .from(environments)
-    .orderBy(environments.createdAt, environments.key)
-    .all()
-    .map(toEnvironmentOut);
+export async function listEnvironments(db: ChangeDeps["db"]): Promise<EnvironmentOut[]> {
+  const rows = await db.select().from(environments).orderBy(environments.createdAt, environments.key);
+  return rows.map(toEnvironmentOut);
 }
 
 /** A new environment gets every existing flag at its initial state (enabled, 0%). */
-export function createEnvironment(
+export async function createEnvironment(
   deps: ChangeDeps,
   input: { key: string; name?: string | undefined },
   actor: string,
 ) {
-  return commitChange(deps, (tx, now) => {
-    if (findEnvironment(tx, input.key)) throw errors.conflict(`environment \`${input.key}\` already exists`);
-    const env = tx
+  return await commitChange(deps, async (tx, now) => {
+    if (await findEnvironment(tx, input.key))
+      throw errors.conflict(`environment \`${input.key}\` already exists`);
+    const env = await tx
       .insert(environments)
       .values({ key: input.key, name: input.name ?? input.key, revision: 0, createdAt: now })
       .returning()
-      .get();
-    const all = tx.select().from(flags).all();
+      .then(single);
+    const all = await tx.select().from(flags);
     for (const f of all) {
-      insertInitialState(tx, f.key, env.key, defaultWeights(f.variants as never, f.offVariant), now);
+      await insertInitialState(tx, f.key, env.key, defaultWeights(f.variants as never, f.offVariant), now);
     }
     const out = toEnvironmentOut(env);
     return {
       result: out,
       audit: [{ actor, action: "environment.created", environment: env.key, after: out }],
       touched: all.map((f) => ({ environment: env.key, flagKey: f.key })),
+      created: [env.key],
     };
   });
 }
 
 /** Makes sure the three standard environments exist; idempotent, run at every start. */
-export function seedEnvironments(deps: ChangeDeps): void {
+export async function seedEnvironments(deps: ChangeDeps): Promise<void> {
   for (const key of DEFAULT_ENVIRONMENTS) {
-    if (!findEnvironment(deps.db, key)) createEnvironment(deps, { key }, "system");
+    if (await findEnvironment(deps.db, key)) continue;
+    try {
+      await createEnvironment(deps, { key }, "system");
+    } catch (error) {
+      // Another instance starting at the same moment created it first.
+      if (!(await findEnvironment(deps.db, key))) throw error;
+    }
   }
 }

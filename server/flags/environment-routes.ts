@@ -28,7 +28,7 @@ export function environmentRoutes(deps: AppDeps) {
         ...errorResponses(401, 403),
       },
     }),
-    (c) => c.json({ environments: listEnvironments(deps.db) }, 200),
+    async (c) => c.json({ environments: await listEnvironments(deps.db) }, 200),
   );
 
   app.openapi(
@@ -39,7 +39,7 @@ export function environmentRoutes(deps: AppDeps) {
       request: body(CreateEnvironmentBody),
       responses: { 201: json(Environment, "The new environment"), ...errorResponses(400, 401, 403, 409) },
     }),
-    (c) => c.json(createEnvironment(deps, c.req.valid("json"), actorOf(c.var.principal)), 201),
+    async (c) => c.json(await createEnvironment(deps, c.req.valid("json"), actorOf(c.var.principal)), 201),
   );
   return app;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Variant } from "../../sdk/core/types.js";
 import { type ChangeDeps, type ChangeWork, commitChange } from "../kernel/change/change-path.js";
-import type { Db } from "../kernel/db/database.js";
+import { type Db, single } from "../kernel/db/database.js";
 import { environments, flagStates, flags } from "../kernel/db/schema.js";
 import { definedOnly } from "../kernel/defined-only.js";
 import * as errors from "../kernel/errors.js";
@@ -22,11 +22,12 @@ export interface Actor {
   actor: string;
 }
 
-export function createFlag(deps: ChangeDeps, input: CreateFlagInput, { actor }: Actor) {
+export async function createFlag(deps: ChangeDeps, input: CreateFlagInput, { actor }: Actor) {
   const { variants, offVariant } = resolveVariants(input.type, input.variants, input.offVariant);
-  return commitChange(deps, (tx, now) => {
-    if (findFlag(tx, input.key)) throw errors.conflict(`a flag with key \`${input.key}\` already exists`);
-    const flag = tx
+  return await commitChange(deps, async (tx, now) => {
+    if (await findFlag(tx, input.key))
+      throw errors.conflict(`a flag with key \`${input.key}\` already exists`);
+    const flag = await tx
       .insert(flags)
       .values({
         key: input.key,
@@ -40,11 +41,11 @@ export function createFlag(deps: ChangeDeps, input: CreateFlagInput, { actor }: 
         updatedAt: now,
       })
       .returning()
-      .get();
-    const envs = tx.select({ key: environments.key }).from(environments).all();
-    const states = envs.map((env) =>
-      insertInitialState(tx, flag.key, env.key, defaultWeights(variants, offVariant), now),
-    );
+      .then(single);
+    const envs = await tx.select({ key: environments.key }).from(environments);
+    const states: FlagStateRow[] = [];
+    for (const env of envs)
+      states.push(await insertInitialState(tx, flag.key, env.key, defaultWeights(variants, offVariant), now));
     const out = toFlagOut(flag, states);
     return {
       result: out,
@@ -55,14 +56,14 @@ export function createFlag(deps: ChangeDeps, input: CreateFlagInput, { actor }: 
 }
 
 /** A new flag starts enabled at 0%: nobody gets it until someone rolls it out. */
-export function insertInitialState(
+export async function insertInitialState(
   tx: ChangeDeps["db"],
   flagKey: string,
   environment: string,
   weights: FlagStateRow["weights"],
   now: number,
-): FlagStateRow {
-  return tx
+): Promise<FlagStateRow> {
+  return await tx
     .insert(flagStates)
     .values({
       flagKey,
@@ -77,15 +78,15 @@ export function insertInitialState(
       updatedAt: now,
     })
     .returning()
-    .get();
+    .then(single);
 }
 
-export function updateFlag(deps: ChangeDeps, key: string, input: UpdateFlagInput, { actor }: Actor) {
-  return commitChange(deps, (tx, now) => {
-    const before = liveFlag(tx, key);
+export async function updateFlag(deps: ChangeDeps, key: string, input: UpdateFlagInput, { actor }: Actor) {
+  return await commitChange(deps, async (tx, now) => {
+    const before = await liveFlag(tx, key);
     const { variants: newVariants, offVariant: newOff, ...rest } = input;
     const variantsChange = newVariants !== undefined || newOff !== undefined;
-    const states = statesOf(tx, key);
+    const states = await statesOf(tx, key);
     let set: Partial<FlagRow> = definedOnly(rest);
     if (variantsChange) {
       const current = before.variants as Variant[];
@@ -98,23 +99,25 @@ export function updateFlag(deps: ChangeDeps, key: string, input: UpdateFlagInput
       checkVariantsInUse(next.variants, states);
       set = { ...set, variants: next.variants, offVariant: next.offVariant };
     }
-    const after = tx
+    const after = await tx
       .update(flags)
       .set({ ...set, updatedAt: now })
       .where(eq(flags.key, key))
       .returning()
-      .get();
+      .then(single);
     // What every environment serves changed: a new state version tells SDKs and If-Match so.
-    const statesAfter = variantsChange
-      ? states.map((st) =>
-          tx
-            .update(flagStates)
-            .set({ version: st.version + 1, updatedAt: now })
-            .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, st.environment)))
-            .returning()
-            .get(),
-        )
-      : states;
+    const statesAfter: FlagStateRow[] = [];
+    for (const st of states)
+      statesAfter.push(
+        variantsChange
+          ? await tx
+              .update(flagStates)
+              .set({ version: st.version + 1, updatedAt: now })
+              .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, st.environment)))
+              .returning()
+              .then(single)
+          : st,
+      );
     const beforeOut = toFlagOut(before, states);
     const afterOut = toFlagOut(after, statesAfter);
     return {
@@ -143,16 +146,16 @@ function checkVariantsInUse(variants: Variant[], states: FlagStateRow[]): void {
   }
 }
 
-export function archiveFlag(deps: ChangeDeps, key: string, { actor }: Actor) {
-  return commitChange(deps, (tx, now) => {
-    const before = liveFlag(tx, key);
-    const after = tx
+export async function archiveFlag(deps: ChangeDeps, key: string, { actor }: Actor) {
+  return await commitChange(deps, async (tx, now) => {
+    const before = await liveFlag(tx, key);
+    const after = await tx
       .update(flags)
       .set({ archivedAt: now, updatedAt: now })
       .where(eq(flags.key, key))
       .returning()
-      .get();
-    const states = statesOf(tx, key);
+      .then(single);
+    const states = await statesOf(tx, key);
     return {
       result: toFlagOut(after, states),
       audit: [{ actor, action: "flag.archived", flagKey: key, before: toFlagOut(before, states) }],
@@ -170,14 +173,17 @@ export interface PatchOptions extends Actor {
   rememberPrevious?: boolean;
 }
 
-export function patchFlagState(
+export async function patchFlagState(
   deps: ChangeDeps,
   key: string,
   environment: string,
   patch: FlagStatePatchInput,
   opts: PatchOptions,
 ) {
-  return commitChange(deps, (tx, now) => applyStatePatch(tx, now, key, environment, patch, opts));
+  return await commitChange(
+    deps,
+    async (tx, now) => await applyStatePatch(tx, now, key, environment, patch, opts),
+  );
 }
 
 /**
@@ -185,16 +191,16 @@ export function patchFlagState(
  * state can commit together with other rows (a rollout plan's transition, a scheduled change).
  * It checks `expectedVersion`, writes the state and returns its audit event and touched flag.
  */
-export function applyStatePatch(
+export async function applyStatePatch(
   tx: Db,
   now: number,
   key: string,
   environment: string,
   patch: FlagStatePatchInput,
   opts: PatchOptions,
-): ChangeWork<FlagStateOut> {
-  const flag = liveFlag(tx, key);
-  const before = findState(tx, key, environment);
+): Promise<ChangeWork<FlagStateOut>> {
+  const flag = await liveFlag(tx, key);
+  const before = await findState(tx, key, environment);
   if (!before) throw errors.notFound(`environment \`${environment}\` does not exist`);
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== before.version)
     throw errors.stale(
@@ -205,7 +211,7 @@ export function applyStatePatch(
   if (patch.weights) checkWeights(patch.weights, variants);
   if (patch.rules) checkRuleVariants(patch.rules, variants);
   const { reason, percentage, rules, ...rest } = patch;
-  const after = tx
+  const after = await tx
     .update(flagStates)
     .set({
       ...definedOnly(rest),
@@ -217,7 +223,7 @@ export function applyStatePatch(
     })
     .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, environment)))
     .returning()
-    .get();
+    .then(single);
   return {
     result: toStateOut(after),
     audit: [
@@ -235,8 +241,8 @@ export function applyStatePatch(
   };
 }
 
-function liveFlag(tx: ChangeDeps["db"], key: string) {
-  const flag = findFlag(tx, key);
+async function liveFlag(tx: ChangeDeps["db"], key: string) {
+  const flag = await findFlag(tx, key);
   if (!flag || flag.archivedAt !== null) throw errors.notFound(`flag \`${key}\` does not exist`);
   return flag;
 }

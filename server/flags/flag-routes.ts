@@ -34,7 +34,8 @@ export function flagRoutes(deps: AppDeps) {
       request: body(CreateFlagBody),
       responses: { 201: json(Flag, "The new flag"), ...errorResponses(400, 401, 403, 409) },
     }),
-    (c) => c.json(createFlag(deps, c.req.valid("json"), { actor: actorOf(c.var.principal) }), 201),
+    async (c) =>
+      c.json(await createFlag(deps, c.req.valid("json"), { actor: actorOf(c.var.principal) }), 201),
   );
 
   app.openapi(
@@ -48,10 +49,10 @@ export function flagRoutes(deps: AppDeps) {
         ...errorResponses(400, 401, 403),
       },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
-      const { page, next } = listFlags(deps.db, q);
-      const states = statesByFlag(
+      const { page, next } = await listFlags(deps.db, q);
+      const states = await statesByFlag(
         deps.db,
         page.map((f) => f.key),
       );
@@ -73,11 +74,11 @@ export function flagRoutes(deps: AppDeps) {
       request: { params: KeyParam },
       responses: { 200: json(Flag, "The flag"), ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => {
+    async (c) => {
       const { key } = c.req.valid("param");
-      const flag = findFlag(deps.db, key);
+      const flag = await findFlag(deps.db, key);
       if (!flag) throw problems.notFound(`flag \`${key}\` does not exist`);
-      return c.json(toFlagOut(flag, statesOf(deps.db, key)), 200);
+      return c.json(toFlagOut(flag, await statesOf(deps.db, key)), 200);
     },
   );
 
@@ -89,9 +90,11 @@ export function flagRoutes(deps: AppDeps) {
       request: { params: KeyParam, ...body(UpdateFlagBody) },
       responses: { 200: json(Flag, "The changed flag"), ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) =>
+    async (c) =>
       c.json(
-        updateFlag(deps, c.req.valid("param").key, c.req.valid("json"), { actor: actorOf(c.var.principal) }),
+        await updateFlag(deps, c.req.valid("param").key, c.req.valid("json"), {
+          actor: actorOf(c.var.principal),
+        }),
         200,
       ),
   );
@@ -104,7 +107,8 @@ export function flagRoutes(deps: AppDeps) {
       request: { params: KeyParam },
       responses: { 200: json(Flag, "The archived flag"), ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => c.json(archiveFlag(deps, c.req.valid("param").key, { actor: actorOf(c.var.principal) }), 200),
+    async (c) =>
+      c.json(await archiveFlag(deps, c.req.valid("param").key, { actor: actorOf(c.var.principal) }), 200),
   );
 
   app.openapi(
@@ -119,10 +123,10 @@ export function flagRoutes(deps: AppDeps) {
       },
       responses: { 200: json(FlagState, "The new state"), ...errorResponses(400, 401, 403, 404, 412) },
     }),
-    (c) => {
+    async (c) => {
       const { key, env } = c.req.valid("param");
       const expectedVersion = parseIfMatch(c.req.header("if-match"));
-      const state = patchFlagState(deps, key, env, c.req.valid("json"), {
+      const state = await patchFlagState(deps, key, env, c.req.valid("json"), {
         actor: actorOf(c.var.principal),
         expectedVersion,
       });

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, like } from "drizzle-orm";
 import type { JsonValue } from "../../sdk/core/types.js";
-import type { Db } from "../kernel/db/database.js";
+import { type Db, one } from "../kernel/db/database.js";
 import { flagStates, flags } from "../kernel/db/schema.js";
 import type { FlagOut, FlagStateOut } from "./flag-schemas.js";
 
@@ -38,33 +38,33 @@ export function toFlagOut(flag: FlagRow, states: FlagStateRow[]): FlagOut {
   };
 }
 
-export function findFlag(db: Db, key: string): FlagRow | undefined {
-  return db.select().from(flags).where(eq(flags.key, key)).get();
+export async function findFlag(db: Db, key: string): Promise<FlagRow | undefined> {
+  return await db.select().from(flags).where(eq(flags.key, key)).then(one);
 }
 
-export function findState(db: Db, key: string, environment: string): FlagStateRow | undefined {
-  return db
+export async function findState(db: Db, key: string, environment: string): Promise<FlagStateRow | undefined> {
+  return await db
     .select()
     .from(flagStates)
     .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, environment)))
-    .get();
+    .then(one);
 }
 
-export function statesOf(db: Db, key: string): FlagStateRow[] {
-  return db.select().from(flagStates).where(eq(flagStates.flagKey, key)).all();
+export async function statesOf(db: Db, key: string): Promise<FlagStateRow[]> {
+  return await db.select().from(flagStates).where(eq(flagStates.flagKey, key));
 }
 
 /** The states of several flags in one query, grouped by flag key (a list page, not N queries). */
-export function statesByFlag(db: Db, keys: string[]): Map<string, FlagStateRow[]> {
+export async function statesByFlag(db: Db, keys: string[]): Promise<Map<string, FlagStateRow[]>> {
   const byFlag = new Map<string, FlagStateRow[]>(keys.map((k) => [k, []]));
   if (keys.length === 0) return byFlag;
-  for (const row of db.select().from(flagStates).where(inArray(flagStates.flagKey, keys)).all())
+  for (const row of await db.select().from(flagStates).where(inArray(flagStates.flagKey, keys)))
     byFlag.get(row.flagKey)?.push(row);
   return byFlag;
 }
 
 /** One page of flags in key order, after `after`, by key substring and tag; `next` is the cursor. */
-export function listFlags(
+export async function listFlags(
   db: Db,
   q: {
     archived?: string | undefined;
@@ -73,20 +73,19 @@ export function listFlags(
     tag?: string | undefined;
     limit: number;
   },
-): { page: FlagRow[]; next: string | null } {
+): Promise<{ page: FlagRow[]; next: string | null }> {
   const where = and(
     q.archived === "true" ? undefined : isNull(flags.archivedAt),
     q.after ? gt(flags.key, q.after) : undefined,
     q.q ? like(flags.key, `%${q.q.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`) : undefined,
     q.tag ? like(flags.tags, `%${JSON.stringify(q.tag)}%`) : undefined,
   );
-  const rows = db
+  const rows = await db
     .select()
     .from(flags)
     .where(where)
     .orderBy(asc(flags.key))
-    .limit(q.limit + 1)
-    .all();
+    .limit(q.limit + 1);
   // LIKE over the JSON text can match a longer tag; the exact check keeps only the tag asked for.
   const page = rows.slice(0, q.limit).filter((r) => !q.tag || r.tags.includes(q.tag));
   return { page, next: rows.length > q.limit ? rows[q.limit - 1]!.key : null };

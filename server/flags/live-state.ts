@@ -7,10 +7,10 @@ import { type FlagStateRow, findFlag, findState } from "./flag-rows.js";
  * plans, schedules): a flag that is archived or absent, or an environment that does not exist,
  * is a not-found error that names which.
  */
-export function requireLiveState(db: Db, flagKey: string, environment: string): FlagStateRow {
-  const flag = findFlag(db, flagKey);
+export async function requireLiveState(db: Db, flagKey: string, environment: string): Promise<FlagStateRow> {
+  const flag = await findFlag(db, flagKey);
   if (!flag || flag.archivedAt !== null) throw errors.notFound(`flag \`${flagKey}\` does not exist`);
-  const state = findState(db, flagKey, environment);
+  const state = await findState(db, flagKey, environment);
   if (!state) throw errors.notFound(`environment \`${environment}\` does not exist`);
   return state;
 }

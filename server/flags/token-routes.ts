@@ -54,7 +54,7 @@ export function tokenRoutes(deps: AppDeps) {
         ...errorResponses(400, 401, 403, 404),
       },
     }),
-    (c) => c.json(deps.tokens.create(c.req.valid("json"), actorOf(c.var.principal)), 201),
+    async (c) => c.json(await deps.tokens.create(c.req.valid("json"), actorOf(c.var.principal)), 201),
   );
 
   app.openapi(
@@ -64,7 +64,7 @@ export function tokenRoutes(deps: AppDeps) {
       summary: "List tokens (never their secrets)",
       responses: { 200: json(z.object({ tokens: z.array(Token) }), "Tokens"), ...errorResponses(401, 403) },
     }),
-    (c) => c.json({ tokens: deps.tokens.list() }, 200),
+    async (c) => c.json({ tokens: await deps.tokens.list() }, 200),
   );
 
   app.openapi(
@@ -75,7 +75,7 @@ export function tokenRoutes(deps: AppDeps) {
       request: { params: z.object({ id: z.string().uuid({ message: "must be a token id (a UUID)" }) }) },
       responses: { 200: json(Token, "The revoked token"), ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => c.json(deps.tokens.revoke(c.req.valid("param").id, actorOf(c.var.principal)), 200),
+    async (c) => c.json(await deps.tokens.revoke(c.req.valid("param").id, actorOf(c.var.principal)), 200),
   );
   return app;
 }

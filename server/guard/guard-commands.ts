@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { requireLiveState } from "../flags/index.js";
 import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
+import { single } from "../kernel/db/database.js";
 import { guardRuns, guards } from "../kernel/db/schema.js";
 import * as errors from "../kernel/errors.js";
 import { findGuard, type GuardRow, latestRun } from "./guard-rows.js";
@@ -11,33 +12,33 @@ import type { GuardRule } from "./stats/guard-rule.js";
  * evidence of every rule whose statistical identity (`ruleKey`) is unchanged; other rules start
  * fresh at the next tick.
  */
-export function setGuard(
+export async function setGuard(
   deps: ChangeDeps,
   flagKey: string,
   environment: string,
   rules: GuardRule[],
   opts: { actor: string; expectedVersion?: number | undefined },
-): GuardRow {
-  return commitChange(deps, (tx, now) => {
-    requireLiveState(tx, flagKey, environment);
-    const before = findGuard(tx, flagKey, environment);
+): Promise<GuardRow> {
+  return await commitChange(deps, async (tx, now) => {
+    await requireLiveState(tx, flagKey, environment);
+    const before = await findGuard(tx, flagKey, environment);
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== (before?.version ?? 0))
       throw errors.stale(
         `the guard of \`${flagKey}\` in \`${environment}\` is at version ${before?.version ?? 0}, not ${opts.expectedVersion}: read it again and retry`,
         { currentVersion: before?.version ?? 0 },
       );
     const row = before
-      ? tx
+      ? await tx
           .update(guards)
           .set({ rules, version: before.version + 1, updatedAt: now })
           .where(and(eq(guards.flagKey, flagKey), eq(guards.environment, environment)))
           .returning()
-          .get()
-      : tx
+          .then(single)
+      : await tx
           .insert(guards)
           .values({ flagKey, environment, rules, version: 1, createdAt: now, updatedAt: now })
           .returning()
-          .get();
+          .then(single);
     return {
       result: row,
       audit: [
@@ -56,19 +57,22 @@ export function setGuard(
 }
 
 /** Removes the guard; its open run ends (`guard_removed`). A finished rollback stays on record. */
-export function removeGuard(deps: ChangeDeps, flagKey: string, environment: string, actor: string): void {
-  commitChange(deps, (tx, now) => {
-    const before = findGuard(tx, flagKey, environment);
+export async function removeGuard(
+  deps: ChangeDeps,
+  flagKey: string,
+  environment: string,
+  actor: string,
+): Promise<void> {
+  await commitChange(deps, async (tx, now) => {
+    const before = await findGuard(tx, flagKey, environment);
     if (!before) throw errors.notFound(`flag \`${flagKey}\` has no guard in \`${environment}\``);
-    tx.delete(guards)
-      .where(and(eq(guards.flagKey, flagKey), eq(guards.environment, environment)))
-      .run();
-    const run = latestRun(tx, flagKey, environment);
+    await tx.delete(guards).where(and(eq(guards.flagKey, flagKey), eq(guards.environment, environment)));
+    const run = await latestRun(tx, flagKey, environment);
     if (run && run.endedAt === null) {
-      tx.update(guardRuns)
+      await tx
+        .update(guardRuns)
         .set({ endedAt: now, endReason: "guard_removed", version: run.version + 1 })
-        .where(and(eq(guardRuns.id, run.id), isNull(guardRuns.endedAt)))
-        .run();
+        .where(and(eq(guardRuns.id, run.id), isNull(guardRuns.endedAt)));
     }
     return {
       result: undefined,

@@ -39,8 +39,8 @@ export function guardRoutes(deps: AppDeps) {
   app.use("/api/flags/:key/environments/:env/guard", requireToken(deps.tokens, ["admin"]));
   app.use("/api/guard/*", requireToken(deps.tokens, ["admin"]));
 
-  const view = (key: string, env: string) => {
-    const v = guardView(deps.db, key, env);
+  const view = async (key: string, env: string) => {
+    const v = await guardView(deps.db, key, env);
     if (!v) throw problems.notFound(`flag \`${key}\` has no guard in \`${env}\``);
     return v;
   };
@@ -65,15 +65,15 @@ export function guardRoutes(deps: AppDeps) {
         ...errorResponses(400, 401, 403, 404, 412),
       },
     }),
-    (c) => {
+    async (c) => {
       const { key, env } = c.req.valid("param");
       const rules = resolveRules(c.req.valid("json").rules);
-      const row = setGuard(deps, key, env, rules, {
+      const row = await setGuard(deps, key, env, rules, {
         actor: actorOf(c.var.principal),
         expectedVersion: parseIfMatch(c.req.header("if-match")),
       });
       c.header("ETag", versionEtag(row.version));
-      return c.json(view(key, env), 200);
+      return c.json(await view(key, env), 200);
     },
   );
 
@@ -89,9 +89,9 @@ export function guardRoutes(deps: AppDeps) {
         ...errorResponses(400, 401, 403, 404),
       },
     }),
-    (c) => {
+    async (c) => {
       const { key, env } = c.req.valid("param");
-      const v = view(key, env);
+      const v = await view(key, env);
       c.header("ETag", versionEtag(v.version));
       return c.json(v, 200);
     },
@@ -106,9 +106,9 @@ export function guardRoutes(deps: AppDeps) {
       request: { params: Params },
       responses: { 204: { description: "Removed" }, ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => {
+    async (c) => {
       const { key, env } = c.req.valid("param");
-      removeGuard(deps, key, env, actorOf(c.var.principal));
+      await removeGuard(deps, key, env, actorOf(c.var.principal));
       return c.body(null, 204);
     },
   );
@@ -121,7 +121,7 @@ export function guardRoutes(deps: AppDeps) {
       security: [{ bearer: [] }],
       responses: { 200: json(PresetsSchema, "Presets by name"), ...errorResponses(401, 403) },
     }),
-    (c) => c.json({ presets: GUARD_PRESETS }, 200),
+    async (c) => c.json({ presets: GUARD_PRESETS }, 200),
   );
   return app;
 }

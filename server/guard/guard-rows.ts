@@ -1,5 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
-import type { Db } from "../kernel/db/database.js";
+import { type Db, one } from "../kernel/db/database.js";
 import { guardRuns, guards } from "../kernel/db/schema.js";
 import { type ArmPair, emptyArmPair } from "../metrics/index.js";
 import type { GuardEvidence, GuardState } from "./stats/evidence.js";
@@ -62,27 +62,31 @@ export function zeroTotals(): ArmTotalsPair {
   return { treatment: { exposures: 0, failures: 0 }, control: { exposures: 0, failures: 0 } };
 }
 
-export function findGuard(db: Db, flagKey: string, environment: string): GuardRow | undefined {
-  return db
+export async function findGuard(db: Db, flagKey: string, environment: string): Promise<GuardRow | undefined> {
+  return await db
     .select()
     .from(guards)
     .where(and(eq(guards.flagKey, flagKey), eq(guards.environment, environment)))
-    .get();
+    .then(one);
 }
 
-export function allGuards(db: Db): GuardRow[] {
-  return db.select().from(guards).orderBy(guards.environment, guards.flagKey).all();
+export async function allGuards(db: Db): Promise<GuardRow[]> {
+  return await db.select().from(guards).orderBy(guards.environment, guards.flagKey);
 }
 
 /** The current run of a flag: its latest one (which may have ended: rolled back, closed, removed). */
-export function latestRun(db: Db, flagKey: string, environment: string): GuardRunRow | undefined {
-  return db
+export async function latestRun(
+  db: Db,
+  flagKey: string,
+  environment: string,
+): Promise<GuardRunRow | undefined> {
+  return await db
     .select()
     .from(guardRuns)
     .where(and(eq(guardRuns.flagKey, flagKey), eq(guardRuns.environment, environment)))
     .orderBy(desc(guardRuns.id))
     .limit(1)
-    .get();
+    .then(one);
 }
 
 /** The stored rules, each checked again (a row written by an older version must not throw). */

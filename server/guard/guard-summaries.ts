@@ -20,22 +20,22 @@ function eValueOf(v: unknown): number | null {
 }
 
 /** Every guarded flag, for `/metrics` and dashboards; the same figures as `GET …/guard`. */
-export function guardSummaries(db: Db): GuardSummary[] {
-  return allGuards(db).flatMap((g) => {
-    const view = guardView(db, g.flagKey, g.environment);
-    if (!view) return [];
-    return [
-      {
-        flagKey: g.flagKey,
-        environment: g.environment,
-        state: view.state,
-        lastTickAt: view.lastTickAt === null ? null : Date.parse(view.lastTickAt),
-        rules: view.evidence.map((e, i) => ({
-          rule: `${i}:${e.rule.metric}${e.rule.metric === "custom" ? `:${e.rule.customMetric ?? ""}` : ""}:${e.rule.kind}`,
-          eValue: eValueOf(e.eValue),
-          rollbackAt: typeof e.rollbackAt === "number" ? e.rollbackAt : null,
-        })),
-      },
-    ];
-  });
+export async function guardSummaries(db: Db): Promise<GuardSummary[]> {
+  const out: GuardSummary[] = [];
+  for (const g of await allGuards(db)) {
+    const view = await guardView(db, g.flagKey, g.environment);
+    if (!view) continue;
+    out.push({
+      flagKey: g.flagKey,
+      environment: g.environment,
+      state: view.state,
+      lastTickAt: view.lastTickAt === null ? null : Date.parse(view.lastTickAt),
+      rules: view.evidence.map((e, i) => ({
+        rule: `${i}:${e.rule.metric}${e.rule.metric === "custom" ? `:${e.rule.customMetric ?? ""}` : ""}:${e.rule.kind}`,
+        eValue: eValueOf(e.eValue),
+        rollbackAt: typeof e.rollbackAt === "number" ? e.rollbackAt : null,
+      })),
+    });
+  }
+  return out;
 }

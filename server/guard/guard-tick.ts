@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { type FlagStateRow, findFlag, findState } from "../flags/index.js";
 import { lastAudit } from "../kernel/change/audit-trail.js";
+import { single } from "../kernel/db/database.js";
 import { guardRuns } from "../kernel/db/schema.js";
 import type { AppDeps } from "../kernel/deps.js";
 import {
@@ -53,31 +54,42 @@ export interface GuardTickResult {
  * One tick of the guard loop for every guarded flag, at `now`. A flag's failure is logged and
  * reported in its result; it never stops the other flags, and this function never throws.
  */
-export function tickGuards(deps: AppDeps, now: number, options: GuardLoopOptions = {}): GuardTickResult[] {
+export async function tickGuards(
+  deps: AppDeps,
+  now: number,
+  options: GuardLoopOptions = {},
+): Promise<GuardTickResult[]> {
   const opts = loopOptions(options);
   let guards: GuardRow[];
   try {
-    guards = allGuards(deps.db);
+    guards = await allGuards(deps.db);
   } catch (error) {
     deps.log("guard tick: the guards could not be read", error);
     return [];
   }
-  return guards.map((guard) => {
+  const results: GuardTickResult[] = [];
+  for (const guard of guards) {
     try {
-      return tickGuard(deps, guard, now, opts);
+      results.push(await tickGuard(deps, guard, now, opts));
     } catch (error) {
       deps.log(`guard tick failed for \`${guard.flagKey}\` in \`${guard.environment}\``, error);
-      return { flagKey: guard.flagKey, environment: guard.environment, action: "error", error };
+      results.push({ flagKey: guard.flagKey, environment: guard.environment, action: "error", error });
     }
-  });
+  }
+  return results;
 }
 
-function tickGuard(deps: AppDeps, guard: GuardRow, now: number, opts: ResolvedLoopOptions): GuardTickResult {
+async function tickGuard(
+  deps: AppDeps,
+  guard: GuardRow,
+  now: number,
+  opts: ResolvedLoopOptions,
+): Promise<GuardTickResult> {
   const { flagKey, environment } = guard;
   const rules = rulesOf(guard);
-  const flag = findFlag(deps.db, flagKey);
-  const state = findState(deps.db, flagKey, environment);
-  const run = latestRun(deps.db, flagKey, environment);
+  const flag = await findFlag(deps.db, flagKey);
+  const state = await findState(deps.db, flagKey, environment);
+  const run = await latestRun(deps.db, flagKey, environment);
   const live = flag !== undefined && flag.archivedAt === null && state !== undefined;
   const open = live && state.enabled && state.percentageMilli > 0 && rules.length > 0;
   const base = { flagKey, environment, ...(run ? { runId: run.id, state: run.state } : {}) };
@@ -85,9 +97,11 @@ function tickGuard(deps: AppDeps, guard: GuardRow, now: number, opts: ResolvedLo
   if (run && run.endedAt === null) {
     if (!open) {
       const why = !live ? "flag_archived" : rules.length === 0 ? "no_rules" : "flag_closed";
-      return endRun(deps, run, now, why) ? { ...base, action: "closed" } : { ...base, action: "lost_race" };
+      return (await endRun(deps, run, now, why))
+        ? { ...base, action: "closed" }
+        : { ...base, action: "lost_race" };
     }
-    return stepRun(deps, guard, rules, run, state, now, opts);
+    return await stepRun(deps, guard, rules, run, state, now, opts);
   }
   if (!open) return { ...base, action: "none" };
   // Rolled back is sticky: only a person's later change that opens the flag again starts a new run.
@@ -98,24 +112,30 @@ function tickGuard(deps: AppDeps, guard: GuardRow, now: number, opts: ResolvedLo
       : state.updatedAt > (run.endedAt ?? 0);
     if (!reopened) return { ...base, action: "none" };
   }
-  const opened = openRun(deps, flagKey, environment, state, now);
+  const opened = await openRun(deps, flagKey, environment, state, now);
   return { flagKey, environment, action: "opened", runId: opened.id, state: opened.state };
 }
 
 /** The latest actor other than the guard in the flag's audit trail: who opened it. */
-function openedBy(deps: AppDeps, flagKey: string, environment: string): string | null {
-  return lastAudit(deps.db, flagKey, environment, GUARD_ACTOR)?.actor ?? null;
+async function openedBy(deps: AppDeps, flagKey: string, environment: string): Promise<string | null> {
+  return (await lastAudit(deps.db, flagKey, environment, GUARD_ACTOR))?.actor ?? null;
 }
 
 /**
  * A new run with fresh evidence. Counts already in the store (the current bucket included) are
  * marked consumed: only what arrives after the run opens counts.
  */
-function openRun(deps: AppDeps, flagKey: string, environment: string, state: FlagStateRow, now: number) {
+async function openRun(
+  deps: AppDeps,
+  flagKey: string,
+  environment: string,
+  state: FlagStateRow,
+  now: number,
+) {
   const from = bucketStartOf(now) - METRICS_BUCKET_MS;
   const consumed: RunConsumed = {
     from,
-    counts: sumBuckets(bucketsSince(deps.db, flagKey, environment, from)),
+    counts: sumBuckets(await bucketsSince(deps.db, flagKey, environment, from)),
     percentageMilli: state.percentageMilli,
     percentageSince: now,
   };
@@ -125,47 +145,50 @@ function openRun(deps: AppDeps, flagKey: string, environment: string, state: Fla
     reason: "run started: waiting for the first counts",
     stateSince: now,
     totals: zeroTotals(),
-    openedBy: openedBy(deps, flagKey, environment),
+    openedBy: await openedBy(deps, flagKey, environment),
   };
-  return deps.db
-    .insert(guardRuns)
-    .values({
-      flagKey,
-      environment,
-      state: "no_data",
-      evidence,
-      consumed,
-      startedAt: now,
-      lastTickAt: now,
-      version: 1,
-    })
-    .returning()
-    .get();
-}
-
-function endRun(deps: AppDeps, run: GuardRunRow, now: number, reason: string): boolean {
-  return (
-    deps.db
-      .update(guardRuns)
-      .set({ endedAt: now, endReason: reason, lastTickAt: now, version: run.version + 1 })
-      .where(and(eq(guardRuns.id, run.id), eq(guardRuns.version, run.version)))
-      .run().changes === 1
+  return await deps.database.transaction((tx) =>
+    tx
+      .insert(guardRuns)
+      .values({
+        flagKey,
+        environment,
+        state: "no_data",
+        evidence,
+        consumed,
+        startedAt: now,
+        lastTickAt: now,
+        version: 1,
+      })
+      .returning()
+      .then(single),
   );
 }
 
+async function endRun(deps: AppDeps, run: GuardRunRow, now: number, reason: string): Promise<boolean> {
+  const changed = await deps.database.transaction((tx) =>
+    tx
+      .update(guardRuns)
+      .set({ endedAt: now, endReason: reason, lastTickAt: now, version: run.version + 1 })
+      .where(and(eq(guardRuns.id, run.id), eq(guardRuns.version, run.version)))
+      .returning({ id: guardRuns.id }),
+  );
+  return changed.length === 1;
+}
+
 /** The counts that arrived since the last tick, and what to remember as consumed. */
-function readWindow(
+async function readWindow(
   deps: AppDeps,
   run: GuardRunRow,
   state: FlagStateRow,
   now: number,
   opts: ResolvedLoopOptions,
-): { window: GuardWindow; consumed: RunConsumed } {
+): Promise<{ window: GuardWindow; consumed: RunConsumed }> {
   const before = runConsumedOf(run);
   const percentageSince = state.percentageMilli === before.percentageMilli ? before.percentageSince : now;
   const settled = now - percentageSince >= opts.settleMs;
   try {
-    const rows = bucketsSince(deps.db, run.flagKey, run.environment, before.from);
+    const rows = await bucketsSince(deps.db, run.flagKey, run.environment, before.from);
     const all = sumBuckets(rows);
     const from = Math.max(before.from, bucketStartOf(now) - METRICS_BUCKET_MS);
     return {
@@ -196,7 +219,7 @@ function readWindow(
   }
 }
 
-function stepRun(
+async function stepRun(
   deps: AppDeps,
   guard: GuardRow,
   rules: GuardRule[],
@@ -204,29 +227,31 @@ function stepRun(
   state: FlagStateRow,
   now: number,
   opts: ResolvedLoopOptions,
-): GuardTickResult {
+): Promise<GuardTickResult> {
   const base = { flagKey: guard.flagKey, environment: guard.environment, runId: run.id };
-  const { window, consumed } = readWindow(deps, run, state, now, opts);
+  const { window, consumed } = await readWindow(deps, run, state, now, opts);
   const outcome = evaluateRun(rules, runEvidenceOf(run), run.state, window, now, opts);
 
   if (outcome.rollback !== undefined) {
-    const done = recordRollback(deps, { run, rules, outcome, consumed, now });
+    const done = await recordRollback(deps, { run, rules, outcome, consumed, now });
     return { ...base, action: done ? "rolled_back" : "lost_race", state: done ? "rolled_back" : run.state };
   }
   if (outcome.events.length > 0) {
-    const done = recordEvents(deps, { run, rules, outcome, consumed, now });
+    const done = await recordEvents(deps, { run, rules, outcome, consumed, now });
     return { ...base, action: done ? "events" : "lost_race", state: done ? outcome.state : run.state };
   }
-  const changes = deps.db
-    .update(guardRuns)
-    .set({
-      state: outcome.state,
-      evidence: outcome.evidence,
-      consumed,
-      lastTickAt: now,
-      version: run.version + 1,
-    })
-    .where(and(eq(guardRuns.id, run.id), eq(guardRuns.version, run.version)))
-    .run().changes;
-  return { ...base, action: changes === 1 ? "ticked" : "lost_race", state: outcome.state };
+  const changed = await deps.database.transaction((tx) =>
+    tx
+      .update(guardRuns)
+      .set({
+        state: outcome.state,
+        evidence: outcome.evidence,
+        consumed,
+        lastTickAt: now,
+        version: run.version + 1,
+      })
+      .where(and(eq(guardRuns.id, run.id), eq(guardRuns.version, run.version)))
+      .returning({ id: guardRuns.id }),
+  );
+  return { ...base, action: changed.length === 1 ? "ticked" : "lost_race", state: outcome.state };
 }

@@ -10,12 +10,17 @@ export type GuardVerdict = "none" | "healthy" | "warning" | "no_data" | "paused"
  * older one was followed by a person re-opening the flag. A run that ended otherwise means the
  * guard was removed. A guard that is configured but has no current run has no data yet.
  */
-export function guardVerdict(db: Db, flagKey: string, environment: string, since: number): GuardVerdict {
-  const run = latestRun(db, flagKey, environment);
+export async function guardVerdict(
+  db: Db,
+  flagKey: string,
+  environment: string,
+  since: number,
+): Promise<GuardVerdict> {
+  const run = await latestRun(db, flagKey, environment);
   if (run?.state === "rolled_back") {
     if ((run.endedAt ?? run.lastTickAt ?? run.startedAt) >= since) return "rolled_back";
   } else if (run && run.endedAt === null) {
     return run.state;
   }
-  return findGuard(db, flagKey, environment) ? "no_data" : "none";
+  return (await findGuard(db, flagKey, environment)) ? "no_data" : "none";
 }

@@ -33,12 +33,12 @@ const iso = (ms: number | null | undefined) => (typeof ms === "number" ? new Dat
  * run is the latest one while it is open, or when it ended in a rollback (sticky until a person
  * opens the flag again); without one the state is `no_data`.
  */
-export function guardView(db: Db, flagKey: string, environment: string) {
-  const guard = findGuard(db, flagKey, environment);
+export async function guardView(db: Db, flagKey: string, environment: string) {
+  const guard = await findGuard(db, flagKey, environment);
   if (!guard) return undefined;
   const rules = rulesOf(guard);
-  const run = latestRun(db, flagKey, environment);
-  const flagState = findState(db, flagKey, environment);
+  const run = await latestRun(db, flagKey, environment);
+  const flagState = await findState(db, flagKey, environment);
   const current = run && (run.endedAt === null || run.state === "rolled_back") ? run : undefined;
   const record = current ? runEvidenceOf(current) : undefined;
   const used = new Set<number>();

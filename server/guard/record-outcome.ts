@@ -24,13 +24,17 @@ interface Recorded {
 /** Another instance (or a person removing the guard) changed the run since it was read. */
 class LostRace extends Error {}
 
-function updateRun(tx: Db, run: GuardRunRow, set: Partial<typeof guardRuns.$inferInsert>): void {
-  const changes = tx
+async function updateRun(
+  tx: Db,
+  run: GuardRunRow,
+  set: Partial<typeof guardRuns.$inferInsert>,
+): Promise<void> {
+  const changed = await tx
     .update(guardRuns)
     .set({ ...set, version: run.version + 1 })
     .where(and(eq(guardRuns.id, run.id), eq(guardRuns.version, run.version), isNull(guardRuns.endedAt)))
-    .run().changes;
-  if (changes !== 1) throw new LostRace();
+    .returning({ id: guardRuns.id });
+  if (changed.length !== 1) throw new LostRace();
 }
 
 /**
@@ -39,20 +43,20 @@ function updateRun(tx: Db, run: GuardRunRow, set: Partial<typeof guardRuns.$infe
  * `guard.rolled_back` holding that evidence, in ONE transaction; the change streams to every SDK
  * on commit. Then the webhooks, fire and forget. Returns false when the run changed meanwhile.
  */
-export function recordRollback(deps: AppDeps, r: Recorded): boolean {
+export async function recordRollback(deps: AppDeps, r: Recorded): Promise<boolean> {
   const { run, rules, outcome, consumed, now } = r;
   const index = outcome.rollback!;
   const detail = evidenceDetail(run, rules, outcome.decisions, index, outcome.evidence);
   let previousPercentage = 0;
   try {
-    commitChange(deps, (tx, at): ChangeWork<void> => {
-      const before = findState(tx, run.flagKey, run.environment);
+    await commitChange(deps, async (tx, at): Promise<ChangeWork<void>> => {
+      const before = await findState(tx, run.flagKey, run.environment);
       previousPercentage = (before?.percentageMilli ?? 0) / 1000;
       let audit: AuditInput[];
       let touched: ChangeWork<void>["touched"] = [];
       let stateVersion = before?.version ?? 0;
       if (before && before.percentageMilli > 0) {
-        const work = applyStatePatch(
+        const work = await applyStatePatch(
           tx,
           at,
           run.flagKey,
@@ -84,7 +88,7 @@ export function recordRollback(deps: AppDeps, r: Recorded): boolean {
           reason: outcome.reason,
         },
       };
-      updateRun(tx, run, {
+      await updateRun(tx, run, {
         state: "rolled_back",
         evidence,
         consumed,
@@ -115,15 +119,20 @@ export function recordRollback(deps: AppDeps, r: Recorded): boolean {
  * state with one audit event per event (`guard.notify`, `guard.paused`, `guard.warning`) in one
  * transaction, then the webhooks. No rollback. Returns false when the run changed meanwhile.
  */
-export function recordEvents(deps: AppDeps, r: Recorded): boolean {
+export async function recordEvents(deps: AppDeps, r: Recorded): Promise<boolean> {
   const { run, rules, outcome, consumed, now } = r;
   const sent = outcome.events.map((e) => ({
     type: e.type,
     detail: evidenceDetail(run, rules, outcome.decisions, e.rule, outcome.evidence),
   }));
   try {
-    commitChange(deps, (tx): ChangeWork<void> => {
-      updateRun(tx, run, { state: outcome.state, evidence: outcome.evidence, consumed, lastTickAt: now });
+    await commitChange(deps, async (tx): Promise<ChangeWork<void>> => {
+      await updateRun(tx, run, {
+        state: outcome.state,
+        evidence: outcome.evidence,
+        consumed,
+        lastTickAt: now,
+      });
       return {
         result: undefined,
         audit: sent.map((e) => ({

@@ -2,7 +2,9 @@ import type { TokenStore } from "./auth/token-store.js";
 import type { ChangeBus } from "./change/change-bus.js";
 import type { ChangeDeps } from "./change/change-path.js";
 import type { Clock } from "./clock.js";
-import type { Database_ } from "./db/database.js";
+import type { ChangeListening } from "./cluster/change-listener.js";
+import type { Leadership } from "./cluster/leadership.js";
+import type { Store } from "./db/database.js";
 import type { Logger } from "./logger.js";
 import type { Snapshots } from "./snapshot/snapshots.js";
 
@@ -12,7 +14,11 @@ import type { Snapshots } from "./snapshot/snapshots.js";
  * (stream hubs, the webhook dispatcher) beside it, keyed by these deps.
  */
 export interface AppDeps extends ChangeDeps {
-  database: Database_;
+  database: Store;
+  /** Whether this instance runs the loops that decide (always, on SQLite). */
+  leader: Leadership;
+  /** The notification connection that brings other instances' changes (none on SQLite). */
+  listening: ChangeListening;
   bus: ChangeBus;
   clock: Clock;
   tokens: TokenStore;

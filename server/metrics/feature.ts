@@ -1,4 +1,5 @@
 import type { Feature } from "../kernel/feature.js";
+import { startLoop } from "../kernel/loop.js";
 import { metricsRoutes } from "./metrics-routes.js";
 import { DEFAULT_METRICS_RETENTION_MS, pruneMetrics } from "./prune.js";
 
@@ -19,19 +20,17 @@ export const metricsFeature: Feature<{ metrics?: MetricsOptions }> = {
   routes: metricsRoutes,
   start: (deps, options) => {
     const retentionMs = options.metrics?.retentionMs ?? DEFAULT_METRICS_RETENTION_MS;
-    const prune = () => {
-      try {
-        pruneMetrics(deps.db, deps.clock.now(), retentionMs);
-      } catch (error) {
-        deps.log("metrics: pruning old buckets failed", error);
-      }
-    };
-    const first = setTimeout(prune, 0);
-    const timer = setInterval(prune, options.metrics?.pruneEveryMs ?? 60_000);
-    timer.unref();
-    return () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    };
+    return startLoop(
+      options.metrics?.pruneEveryMs ?? 60_000,
+      async () => {
+        if (!deps.leader.isLeader()) return;
+        try {
+          await pruneMetrics(deps.database, deps.clock.now(), retentionMs);
+        } catch (error) {
+          deps.log("metrics: pruning old buckets failed", error);
+        }
+      },
+      { unref: true },
+    );
   },
 };

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { MetricsCount, MetricsReport } from "../../sdk/core/metrics-report.js";
-import type { Db } from "../kernel/db/database.js";
+import { one, type Store } from "../kernel/db/database.js";
 import { metricBuckets } from "../kernel/db/schema.js";
 import * as errors from "../kernel/errors.js";
 import type { EnvironmentSnapshot } from "../kernel/snapshot/environment-snapshot.js";
@@ -32,13 +32,13 @@ function knownIn(snapshot: EnvironmentSnapshot | undefined, opts: IngestOptions)
  * browsers) stores nothing and fails with 404, listing the unknown keys in `unknownFlags`.
  * Returns the number of entries stored.
  */
-export function ingestMetrics(
-  { db, snapshots }: { db: Db; snapshots: Snapshots },
+export async function ingestMetrics(
+  { database, snapshots }: { database: Store; snapshots: Snapshots },
   environment: string,
   report: MetricsReport,
   now: number,
   opts: IngestOptions = {},
-): number {
+): Promise<number> {
   const merged = new Map<string, { flagKey: string; arm: MetricsCount["arm"]; counts: ArmCounts }>();
   for (const entry of report.counts) {
     const id = `${entry.flagKey}\u0000${entry.arm}`;
@@ -50,7 +50,7 @@ export function ingestMetrics(
   const bucketStart = bucketStartOf(now);
   const isKnown = knownIn(snapshots.get(environment), opts);
   const unknown = keys.filter((k) => !isKnown(k));
-  db.transaction((tx) => {
+  await database.transaction(async (tx) => {
     if (unknown.length > 0) {
       const shown = unknown.slice(0, 10).map((k) => `\`${k}\``);
       throw errors.notFound(
@@ -66,7 +66,7 @@ export function ingestMetrics(
         eq(metricBuckets.arm, arm),
         eq(metricBuckets.bucketStart, bucketStart),
       );
-      const row = tx.select().from(metricBuckets).where(where).get();
+      const row = await tx.select().from(metricBuckets).where(where).then(one);
       const sum = row
         ? addCounts(
             { exposures: row.exposures, failures: row.failures, latency: row.latency, custom: row.custom },
@@ -80,11 +80,8 @@ export function ingestMetrics(
         custom: sum.custom,
         updatedAt: now,
       };
-      if (row) tx.update(metricBuckets).set(values).where(where).run();
-      else
-        tx.insert(metricBuckets)
-          .values({ flagKey, environment, arm, bucketStart, ...values })
-          .run();
+      if (row) await tx.update(metricBuckets).set(values).where(where);
+      else await tx.insert(metricBuckets).values({ flagKey, environment, arm, bucketStart, ...values });
     }
   });
   return report.counts.length;

@@ -29,8 +29,8 @@ const DESCRIPTION =
 export function metricsRoutes(deps: AppDeps) {
   const app = router();
 
-  const accept = (c: Context<AuthEnv>, report: MetricsReport, clientVisibleOnly: boolean) =>
-    ingestMetrics(deps, environmentOf(c), report, deps.clock.now(), { clientVisibleOnly });
+  const accept = async (c: Context<AuthEnv>, report: MetricsReport, clientVisibleOnly: boolean) =>
+    await ingestMetrics(deps, environmentOf(c), report, deps.clock.now(), { clientVisibleOnly });
 
   app.use(METRICS_SDK_PATH, countReports(deps, "sdk"), requireToken(deps.tokens, ["server"]));
   app.openapi(
@@ -46,7 +46,7 @@ export function metricsRoutes(deps: AppDeps) {
         ...errorResponses(400, 401, 403, 404, 413),
       },
     }),
-    (c) => c.json({ accepted: accept(c, c.req.valid("json"), false) }, 202),
+    async (c) => c.json({ accepted: await accept(c, c.req.valid("json"), false) }, 202),
   );
 
   // Browsers: client tokens, client-visible flags only, CORS as for the rest of the client API.
@@ -64,7 +64,7 @@ export function metricsRoutes(deps: AppDeps) {
         ...errorResponses(400, 401, 403, 404, 413),
       },
     }),
-    (c) => c.json({ accepted: accept(c, c.req.valid("json"), true) }, 202),
+    async (c) => c.json({ accepted: await accept(c, c.req.valid("json"), true) }, 202),
   );
   return app;
 }

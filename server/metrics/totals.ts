@@ -6,8 +6,13 @@ import { type ArmPair, addCounts, emptyArmPair } from "./arm-counts.js";
 export type MetricBucketRow = typeof metricBuckets.$inferSelect;
 
 /** The buckets of one flag in one environment that start at or after `since`, both arms. */
-export function bucketsSince(db: Db, flagKey: string, environment: string, since: number): MetricBucketRow[] {
-  return db
+export async function bucketsSince(
+  db: Db,
+  flagKey: string,
+  environment: string,
+  since: number,
+): Promise<MetricBucketRow[]> {
+  return await db
     .select()
     .from(metricBuckets)
     .where(
@@ -16,8 +21,7 @@ export function bucketsSince(db: Db, flagKey: string, environment: string, since
         eq(metricBuckets.environment, environment),
         gte(metricBuckets.bucketStart, since),
       ),
-    )
-    .all();
+    );
 }
 
 /** Sums bucket rows per arm. */
@@ -28,6 +32,11 @@ export function sumBuckets(rows: readonly MetricBucketRow[]): ArmPair {
 }
 
 /** Everything reported for a flag since `since` (buckets that start at or after it), per arm. */
-export function totalsSince(db: Db, flagKey: string, environment: string, since: number): ArmPair {
-  return sumBuckets(bucketsSince(db, flagKey, environment, since));
+export async function totalsSince(
+  db: Db,
+  flagKey: string,
+  environment: string,
+  since: number,
+): Promise<ArmPair> {
+  return sumBuckets(await bucketsSince(db, flagKey, environment, since));
 }

@@ -46,7 +46,7 @@ export function metricsRoute(deps: AppDeps, access: MetricsAccess = {}) {
       const secret = bearer(c.req.header("authorization"));
       // Not the metrics token: then it must be an admin token (401/403 say which it is not).
       if (!(secret && access.token && sameSecret(secret, access.token)))
-        authenticate(deps.tokens, [], secret);
+        await authenticate(deps.tokens, [], secret);
     }
     const { registry } = metricsOf(deps);
     return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });

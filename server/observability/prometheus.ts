@@ -112,12 +112,12 @@ export class RollguardMetrics {
       help: "Each guarded flag's state: 1 for the state it is in, 0 for the others",
       labelNames: ["flag", "environment", "state"],
       registers,
-      collect() {
+      async collect() {
         this.reset();
         eValue.reset();
         threshold.reset();
         lastTick.reset();
-        for (const g of guardSummaries(deps.db)) {
+        for (const g of await guardSummaries(deps.db)) {
           const at = { flag: g.flagKey, environment: g.environment };
           for (const state of GUARD_STATES) this.set({ ...at, state }, g.state === state ? 1 : 0);
           if (g.lastTickAt !== null) lastTick.set(at, g.lastTickAt / 1000);
@@ -146,11 +146,11 @@ export class RollguardMetrics {
       help: "Each active plan's state: 1 for the state it is in, 0 for the others",
       labelNames: ["flag", "environment", "plan", "state"],
       registers,
-      collect() {
+      async collect() {
         this.reset();
         planStage.reset();
         planPercentage.reset();
-        for (const p of planSummaries(deps.db)) {
+        for (const p of await planSummaries(deps.db)) {
           const at = { flag: p.flagKey, environment: p.environment, plan: p.id };
           planStage.set(at, p.stage + 1);
           if (p.percentage !== null) planPercentage.set(at, p.percentage);

@@ -1,5 +1,6 @@
 import type { Feature } from "../kernel/feature.js";
 import { router } from "../kernel/http/router.js";
+import { startLoop } from "../kernel/loop.js";
 import { planRoutes } from "./plan-routes.js";
 import { scheduleRoutes } from "./schedule-routes.js";
 import { tickPlans } from "./tick-plans.js";
@@ -20,25 +21,19 @@ export const rolloutPlansFeature: Feature<{ tickMs?: number }> = {
     app.route("/", scheduleRoutes(deps));
     return app;
   },
-  start: (deps, options) => {
-    const tick = () => {
+  start: (deps, options) =>
+    // On the leader only: one instance applies each due step (see docs/architecture.md).
+    startLoop(options.tickMs ?? DEFAULT_TICK_MS, async () => {
+      if (!deps.leader.isLeader()) return;
       try {
-        tickSchedules(deps, deps.clock.now());
+        await tickSchedules(deps, deps.clock.now());
       } catch (error) {
         deps.log("scheduled changes: the tick failed", error);
       }
       try {
-        tickPlans(deps, deps.clock.now());
+        await tickPlans(deps, deps.clock.now());
       } catch (error) {
         deps.log("rollout plans: the tick failed", error);
       }
-    };
-    // The first tick right after start, so a restarted server picks up where it stopped.
-    const first = setTimeout(tick, 0);
-    const timer = setInterval(tick, options.tickMs ?? DEFAULT_TICK_MS);
-    return () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    };
-  },
+    }),
 };

@@ -6,7 +6,7 @@ import {
   type ChangeWork,
   commitChange,
 } from "../kernel/change/change-path.js";
-import type { Db } from "../kernel/db/database.js";
+import { type Db, single } from "../kernel/db/database.js";
 import { planEvents, rolloutPlans } from "../kernel/db/schema.js";
 import * as errors from "../kernel/errors.js";
 import {
@@ -42,16 +42,16 @@ export function resolveStages(input: CreatePlanInput): Stage[] {
 }
 
 /** Creates a plan for a flag in an environment and, unless `start: false`, starts it. */
-export function createPlan(
+export async function createPlan(
   deps: ChangeDeps,
   flagKey: string,
   environment: string,
   input: CreatePlanInput,
   { actor, note }: PlanActor,
-): PlanOut {
+): Promise<PlanOut> {
   const stages = resolveStages(input);
-  return commitChange(deps, (tx, now) => {
-    const state = requireLiveState(tx, flagKey, environment);
+  return await commitChange(deps, async (tx, now) => {
+    const state = await requireLiveState(tx, flagKey, environment);
     const first = stages[0]!.percentage;
     // A live flag above the first stage would lose users at start: say so, or send allowLower.
     if (state.enabled && toMilli(first) < state.percentageMilli && input.allowLower !== true)
@@ -60,14 +60,14 @@ export function createPlan(
         "plan-lowers-flag",
         { currentPercentage: state.percentageMilli / 1000, firstStage: first },
       );
-    const active = findActivePlan(tx, flagKey, environment);
+    const active = await findActivePlan(tx, flagKey, environment);
     if (active)
       throw errors.conflict(
         `flag \`${flagKey}\` already has an active plan in \`${environment}\` (${active.id}, ${active.state}): abort it first`,
         "plan-exists",
         { planId: active.id },
       );
-    const plan = tx
+    const plan = await tx
       .insert(rolloutPlans)
       .values({
         id: `plan_${randomBytes(6).toString("hex")}`,
@@ -84,7 +84,7 @@ export function createPlan(
         updatedAt: now,
       })
       .returning()
-      .get();
+      .then(single);
     const detail = {
       planId: plan.id,
       from: "none",
@@ -94,23 +94,21 @@ export function createPlan(
       reason: "created",
       ...(note ? { note } : {}),
     };
-    tx.insert(planEvents)
-      .values({
-        planId: plan.id,
-        at: now,
-        fromState: "none",
-        toState: "pending",
-        stage: -1,
-        percentage: state.percentageMilli,
-        actor,
-        detail,
-      })
-      .run();
+    await tx.insert(planEvents).values({
+      planId: plan.id,
+      at: now,
+      fromState: "none",
+      toState: "pending",
+      stage: -1,
+      percentage: state.percentageMilli,
+      actor,
+      detail,
+    });
     const audit: AuditInput[] = [
       { actor, action: "plan.created", flagKey, environment, after: toPlanOut(plan), detail },
     ];
     if (input.start === false) return { result: toPlanOut(plan), audit, touched: [] };
-    const started = startWork(tx, now, plan, { actor, note });
+    const started = await startWork(tx, now, plan, { actor, note });
     return {
       result: toPlanOut(started.result),
       audit: [...audit, ...started.audit],
@@ -119,18 +117,23 @@ export function createPlan(
   });
 }
 
-export function startPlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut {
-  return act(deps, id, who, ["pending"], (tx, now, plan) => startWork(tx, now, plan, who));
+export async function startPlan(deps: ChangeDeps, id: string, who: PlanActor): Promise<PlanOut> {
+  return await act(deps, id, who, ["pending"], (tx, now, plan) => startWork(tx, now, plan, who));
 }
 
-function startWork(tx: Db, now: number, plan: PlanRow, { actor, note }: PlanActor): ChangeWork<PlanRow> {
-  const state = switchedOn(tx, plan);
-  return transitionPlan(tx, now, plan, nextStage(plan, actor, "requested", state.version, noted(note)));
+async function startWork(
+  tx: Db,
+  now: number,
+  plan: PlanRow,
+  { actor, note }: PlanActor,
+): Promise<ChangeWork<PlanRow>> {
+  const state = await switchedOn(tx, plan);
+  return await transitionPlan(tx, now, plan, nextStage(plan, actor, "requested", state.version, noted(note)));
 }
 
 /** A person pauses a running plan: the flag stays where it is, the stage's clock stops. */
-export function pausePlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut {
-  return act(deps, id, who, ["running"], (tx, now, plan) =>
+export async function pausePlan(deps: ChangeDeps, id: string, who: PlanActor): Promise<PlanOut> {
+  return await act(deps, id, who, ["running"], (tx, now, plan) =>
     transitionPlan(tx, now, plan, {
       action: "plan.paused",
       to: "paused",
@@ -146,9 +149,9 @@ export function pausePlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut
  * Resumes a paused or inconclusive plan: the current stage starts again (its holds and exposures
  * count from now) and its percentage is set again, in case a person changed it meanwhile.
  */
-export function resumePlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut {
-  return act(deps, id, who, ["paused", "inconclusive"], (tx, now, plan) => {
-    const state = switchedOn(tx, plan);
+export async function resumePlan(deps: ChangeDeps, id: string, who: PlanActor): Promise<PlanOut> {
+  return await act(deps, id, who, ["paused", "inconclusive"], async (tx, now, plan) => {
+    const state = await switchedOn(tx, plan);
     const percentage = stagesOf(plan)[plan.currentStage]!.percentage;
     const transition: Transition = {
       action: "plan.resumed",
@@ -161,15 +164,15 @@ export function resumePlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOu
       restartStage: true,
       detail: noted(who.note),
     };
-    return transitionPlan(tx, now, plan, transition);
+    return await transitionPlan(tx, now, plan, transition);
   });
 }
 
 /** A person advances now, whatever the evidence says (a person's action wins). */
-export function advancePlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut {
-  return act(deps, id, who, ["running", "paused", "inconclusive"], (tx, now, plan) => {
-    const state = switchedOn(tx, plan);
-    return transitionPlan(
+export async function advancePlan(deps: ChangeDeps, id: string, who: PlanActor): Promise<PlanOut> {
+  return await act(deps, id, who, ["running", "paused", "inconclusive"], async (tx, now, plan) => {
+    const state = await switchedOn(tx, plan);
+    return await transitionPlan(
       tx,
       now,
       plan,
@@ -179,8 +182,8 @@ export function advancePlan(deps: ChangeDeps, id: string, who: PlanActor): PlanO
 }
 
 /** Ends a plan for good; the flag keeps its current percentage. */
-export function abortPlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut {
-  return act(deps, id, who, ["pending", "running", "paused", "inconclusive"], (tx, now, plan) =>
+export async function abortPlan(deps: ChangeDeps, id: string, who: PlanActor): Promise<PlanOut> {
+  return await act(deps, id, who, ["pending", "running", "paused", "inconclusive"], (tx, now, plan) =>
     transitionPlan(tx, now, plan, {
       action: "plan.aborted",
       to: "aborted",
@@ -192,15 +195,15 @@ export function abortPlan(deps: ChangeDeps, id: string, who: PlanActor): PlanOut
   );
 }
 
-function act(
+async function act(
   deps: ChangeDeps,
   id: string,
   who: PlanActor,
   from: PlanState[],
-  work: (tx: Db, now: number, plan: PlanRow) => ChangeWork<PlanRow>,
-): PlanOut {
-  return commitChange(deps, (tx, now) => {
-    const plan = findPlan(tx, id);
+  work: (tx: Db, now: number, plan: PlanRow) => Promise<ChangeWork<PlanRow>>,
+): Promise<PlanOut> {
+  return await commitChange(deps, async (tx, now) => {
+    const plan = await findPlan(tx, id);
     if (!plan) throw errors.notFound(`plan \`${id}\` does not exist`);
     if (who.expectedVersion !== undefined && who.expectedVersion !== plan.version)
       throw errors.stale(
@@ -217,14 +220,14 @@ function act(
           state: plan.state,
         },
       );
-    const done = work(tx, now, plan);
+    const done = await work(tx, now, plan);
     return { result: toPlanOut(done.result), audit: done.audit, touched: done.touched };
   });
 }
 
 /** A plan only sets percentages of a flag that is switched on; the kill switch is a person's. */
-function switchedOn(tx: Db, plan: PlanRow) {
-  const state = requireLiveState(tx, plan.flagKey, plan.environment);
+async function switchedOn(tx: Db, plan: PlanRow) {
+  const state = await requireLiveState(tx, plan.flagKey, plan.environment);
   if (!state.enabled)
     throw errors.conflict(
       `flag \`${plan.flagKey}\` is switched off in \`${plan.environment}\`: switch it on first (enabled: true)`,

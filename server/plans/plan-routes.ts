@@ -48,10 +48,14 @@ export function planRoutes(deps: AppDeps) {
   app.use("/api/flags/:key/environments/:env/plans/*", requireToken(deps.tokens, ["admin"]));
 
   /** The plan as stored now, with its stage's progress and its history. */
-  const detailed = (id: string): PlanOut => {
-    const row = findPlan(deps.db, id);
+  const detailed = async (id: string): Promise<PlanOut> => {
+    const row = await findPlan(deps.db, id);
     if (!row) throw problems.notFound(`plan \`${id}\` does not exist`);
-    return toPlanOut(row, stageProgress(deps.db, row, deps.clock.now()), historyOf(deps.db, row.id));
+    return toPlanOut(
+      row,
+      await stageProgress(deps.db, row, deps.clock.now()),
+      await historyOf(deps.db, row.id),
+    );
   };
 
   app.openapi(
@@ -68,12 +72,15 @@ export function planRoutes(deps: AppDeps) {
       },
       responses: { 201: json(Plan, "The new plan"), ...errorResponses(400, 401, 403, 404, 409) },
     }),
-    (c) => {
+    async (c) => {
       const { key, env } = c.req.valid("param");
       const input = c.req.valid("json");
-      const plan = createPlan(deps, key, env, input, { actor: actorOf(c.var.principal), note: input.reason });
+      const plan = await createPlan(deps, key, env, input, {
+        actor: actorOf(c.var.principal),
+        note: input.reason,
+      });
       c.header("ETag", versionEtag(plan.version));
-      return c.json(detailed(plan.id), 201);
+      return c.json(await detailed(plan.id), 201);
     },
   );
 
@@ -91,12 +98,14 @@ export function planRoutes(deps: AppDeps) {
         ...errorResponses(400, 401, 403, 404),
       },
     }),
-    (c) => {
+    async (c) => {
       const { key, env } = c.req.valid("param");
-      requireFlag(deps, key, env);
+      await requireFlag(deps, key, env);
       const now = deps.clock.now();
-      const plans = plansOf(deps.db, key, env, c.req.valid("query").limit);
-      return c.json({ plans: plans.map((p) => toPlanOut(p, stageProgress(deps.db, p, now))) }, 200);
+      const plans = await plansOf(deps.db, key, env, c.req.valid("query").limit);
+      const out: PlanOut[] = [];
+      for (const p of plans) out.push(toPlanOut(p, await stageProgress(deps.db, p, now)));
+      return c.json({ plans: out }, 200);
     },
   );
 
@@ -108,13 +117,13 @@ export function planRoutes(deps: AppDeps) {
       request: { params: KeyEnvParams },
       responses: { 200: json(Plan, "The active plan"), ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => {
+    async (c) => {
       const { key, env } = c.req.valid("param");
-      requireFlag(deps, key, env);
-      const plan = findActivePlan(deps.db, key, env);
+      await requireFlag(deps, key, env);
+      const plan = await findActivePlan(deps.db, key, env);
       if (!plan) throw problems.notFound(`flag \`${key}\` has no active plan in \`${env}\``);
       c.header("ETag", versionEtag(plan.version));
-      return c.json(detailed(plan.id), 200);
+      return c.json(await detailed(plan.id), 200);
     },
   );
 
@@ -126,9 +135,9 @@ export function planRoutes(deps: AppDeps) {
       request: { params: IdParam },
       responses: { 200: json(Plan, "The plan"), ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => {
+    async (c) => {
       const { id } = c.req.valid("param");
-      const plan = detailed(id);
+      const plan = await detailed(id);
       c.header("ETag", versionEtag(plan.version));
       return c.json(plan, 200);
     },
@@ -146,23 +155,23 @@ export function planRoutes(deps: AppDeps) {
           ...errorResponses(400, 401, 403, 404, 409, 412),
         },
       }),
-      (c) => {
+      async (c) => {
         const { id } = c.req.valid("param");
         const who: PlanActor = {
           actor: actorOf(c.var.principal),
           note: (c.req.valid("json") as { reason?: string } | undefined)?.reason,
           expectedVersion: parseIfMatch(c.req.header("if-match")),
         };
-        const plan = run(deps, id, who);
+        const plan = await run(deps, id, who);
         c.header("ETag", versionEtag(plan.version));
-        return c.json(detailed(id), 200);
+        return c.json(await detailed(id), 200);
       },
     );
   }
   return app;
 }
 
-function requireFlag(deps: AppDeps, key: string, env: string) {
-  if (!findFlag(deps.db, key)) throw problems.notFound(`flag \`${key}\` does not exist`);
-  if (!findState(deps.db, key, env)) throw problems.notFound(`environment \`${env}\` does not exist`);
+async function requireFlag(deps: AppDeps, key: string, env: string) {
+  if (!(await findFlag(deps.db, key))) throw problems.notFound(`flag \`${key}\` does not exist`);
+  if (!(await findState(deps.db, key, env))) throw problems.notFound(`environment \`${env}\` does not exist`);
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import type { Db } from "../kernel/db/database.js";
+import { type Db, one } from "../kernel/db/database.js";
 import { planEvents, rolloutPlans } from "../kernel/db/schema.js";
 import type { PlanOut, StageProgressOut } from "./plan-schemas.js";
 
@@ -31,12 +31,16 @@ export function toMilli(percentage: number): number {
   return Math.round(percentage * 1000);
 }
 
-export function findPlan(db: Db, id: string): PlanRow | undefined {
-  return db.select().from(rolloutPlans).where(eq(rolloutPlans.id, id)).get();
+export async function findPlan(db: Db, id: string): Promise<PlanRow | undefined> {
+  return await db.select().from(rolloutPlans).where(eq(rolloutPlans.id, id)).then(one);
 }
 
-export function findActivePlan(db: Db, flagKey: string, environment: string): PlanRow | undefined {
-  return db
+export async function findActivePlan(
+  db: Db,
+  flagKey: string,
+  environment: string,
+): Promise<PlanRow | undefined> {
+  return await db
     .select()
     .from(rolloutPlans)
     .where(
@@ -46,31 +50,34 @@ export function findActivePlan(db: Db, flagKey: string, environment: string): Pl
         inArray(rolloutPlans.state, [...ACTIVE_STATES]),
       ),
     )
-    .get();
+    .then(one);
 }
 
-export function plansOf(db: Db, flagKey: string, environment: string, limit: number): PlanRow[] {
-  return db
+export async function plansOf(
+  db: Db,
+  flagKey: string,
+  environment: string,
+  limit: number,
+): Promise<PlanRow[]> {
+  return await db
     .select()
     .from(rolloutPlans)
     .where(and(eq(rolloutPlans.flagKey, flagKey), eq(rolloutPlans.environment, environment)))
     .orderBy(desc(rolloutPlans.createdAt), desc(rolloutPlans.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function runningPlanIds(db: Db): string[] {
-  return db
+export async function runningPlanIds(db: Db): Promise<string[]> {
+  const rows = await db
     .select({ id: rolloutPlans.id })
     .from(rolloutPlans)
     .where(eq(rolloutPlans.state, "running"))
-    .orderBy(asc(rolloutPlans.createdAt))
-    .all()
-    .map((r) => r.id);
+    .orderBy(asc(rolloutPlans.createdAt));
+  return rows.map((r) => r.id);
 }
 
-export function historyOf(db: Db, planId: string): PlanEventRow[] {
-  return db.select().from(planEvents).where(eq(planEvents.planId, planId)).orderBy(asc(planEvents.id)).all();
+export async function historyOf(db: Db, planId: string): Promise<PlanEventRow[]> {
+  return await db.select().from(planEvents).where(eq(planEvents.planId, planId)).orderBy(asc(planEvents.id));
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -115,11 +122,10 @@ export function toPlanOut(
 }
 
 /** Every plan that can still move (pending, running, paused, inconclusive), oldest first. */
-export function activePlans(db: Db): PlanRow[] {
-  return db
+export async function activePlans(db: Db): Promise<PlanRow[]> {
+  return await db
     .select()
     .from(rolloutPlans)
     .where(inArray(rolloutPlans.state, [...ACTIVE_STATES]))
-    .orderBy(asc(rolloutPlans.createdAt))
-    .all();
+    .orderBy(asc(rolloutPlans.createdAt));
 }

@@ -14,8 +14,8 @@ export interface PlanSummary {
   percentage: number | null;
 }
 
-export function planSummaries(db: Db): PlanSummary[] {
-  return activePlans(db).map((p) => {
+export async function planSummaries(db: Db): Promise<PlanSummary[]> {
+  return (await activePlans(db)).map((p) => {
     const stages = stagesOf(p);
     return {
       id: p.id,

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { FlagStateOut } from "../flags/index.js";
 import { applyStatePatch, findState } from "../flags/index.js";
 import type { AuditInput, ChangeWork } from "../kernel/change/change-path.js";
-import type { Db } from "../kernel/db/database.js";
+import { type Db, single } from "../kernel/db/database.js";
 import { planEvents, rolloutPlans } from "../kernel/db/schema.js";
 import * as errors from "../kernel/errors.js";
 import { type PlanRow, type PlanState, stagesOf, toMilli } from "./plan-rows.js";
@@ -54,8 +54,13 @@ export interface Transition {
  * changes, the flag state through `applyStatePatch` — all commit together or not at all, with
  * one audit event. A crash can therefore never apply a stage without recording it, or the reverse.
  */
-export function transitionPlan(tx: Db, now: number, plan: PlanRow, t: Transition): ChangeWork<PlanRow> {
-  const current = findState(tx, plan.flagKey, plan.environment);
+export async function transitionPlan(
+  tx: Db,
+  now: number,
+  plan: PlanRow,
+  t: Transition,
+): Promise<ChangeWork<PlanRow>> {
+  const current = await findState(tx, plan.flagKey, plan.environment);
   const percentage = t.percentage ?? (current ? current.percentageMilli / 1000 : null);
   const detail = {
     planId: plan.id,
@@ -68,7 +73,7 @@ export function transitionPlan(tx: Db, now: number, plan: PlanRow, t: Transition
   };
   let flagWork: ChangeWork<FlagStateOut> | undefined;
   if (t.percentage !== undefined) {
-    flagWork = applyStatePatch(
+    flagWork = await applyStatePatch(
       tx,
       now,
       plan.flagKey,
@@ -83,7 +88,7 @@ export function transitionPlan(tx: Db, now: number, plan: PlanRow, t: Transition
       },
     );
   }
-  const updated = tx
+  const updated = await tx
     .update(rolloutPlans)
     .set({
       state: t.to,
@@ -94,23 +99,21 @@ export function transitionPlan(tx: Db, now: number, plan: PlanRow, t: Transition
     })
     .where(and(eq(rolloutPlans.id, plan.id), eq(rolloutPlans.version, plan.version)))
     .returning()
-    .get();
+    .then(single);
   if (!updated)
     throw errors.stale(`plan ${plan.id} changed meanwhile: read it again and retry`, {
       planId: plan.id,
     });
-  tx.insert(planEvents)
-    .values({
-      planId: plan.id,
-      at: now,
-      fromState: plan.state,
-      toState: t.to,
-      stage: t.stage,
-      percentage: percentage === null ? null : toMilli(percentage),
-      actor: t.actor,
-      detail,
-    })
-    .run();
+  await tx.insert(planEvents).values({
+    planId: plan.id,
+    at: now,
+    fromState: plan.state,
+    toState: t.to,
+    stage: t.stage,
+    percentage: percentage === null ? null : toMilli(percentage),
+    actor: t.actor,
+    detail,
+  });
   const audit: AuditInput[] = flagWork
     ? flagWork.audit
     : [{ actor: t.actor, action: t.action, flagKey: plan.flagKey, environment: plan.environment, detail }];

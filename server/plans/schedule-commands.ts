@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { requireLiveState } from "../flags/index.js";
 import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
+import { single } from "../kernel/db/database.js";
 import { scheduledChanges } from "../kernel/db/schema.js";
 import * as errors from "../kernel/errors.js";
 import { findSchedule, type ScheduledChange, toScheduleOut } from "./schedule-rows.js";
@@ -10,15 +11,15 @@ import type { CreateScheduleInput, ScheduleOut } from "./schedule-schemas.js";
 /** How far in the past `at` may be (clock skew between the caller and the server). */
 const PAST_TOLERANCE_MS = 60_000;
 
-export function createSchedule(
+export async function createSchedule(
   deps: ChangeDeps,
   flagKey: string,
   environment: string,
   input: CreateScheduleInput,
   { actor }: { actor: string },
-): ScheduleOut {
-  return commitChange(deps, (tx, now) => {
-    requireLiveState(tx, flagKey, environment);
+): Promise<ScheduleOut> {
+  return await commitChange(deps, async (tx, now) => {
+    await requireLiveState(tx, flagKey, environment);
     const runAt = input.at !== undefined ? Date.parse(input.at) : now + input.in!;
     if (runAt < now - PAST_TOLERANCE_MS)
       throw errors.invalid(
@@ -29,7 +30,7 @@ export function createSchedule(
       ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
       ...(input.reason !== undefined ? { reason: input.reason } : {}),
     };
-    const row = tx
+    const row = await tx
       .insert(scheduledChanges)
       .values({
         id: `sched_${randomBytes(6).toString("hex")}`,
@@ -42,7 +43,7 @@ export function createSchedule(
         createdAt: now,
       })
       .returning()
-      .get();
+      .then(single);
     const out = toScheduleOut(row);
     return {
       result: out,
@@ -62,9 +63,13 @@ export function createSchedule(
 }
 
 /** Cancels a pending change; one that was applied, failed or cancelled already answers 409. */
-export function cancelSchedule(deps: ChangeDeps, id: string, { actor }: { actor: string }): ScheduleOut {
-  return commitChange(deps, (tx) => {
-    const row = findSchedule(tx, id);
+export async function cancelSchedule(
+  deps: ChangeDeps,
+  id: string,
+  { actor }: { actor: string },
+): Promise<ScheduleOut> {
+  return await commitChange(deps, async (tx) => {
+    const row = await findSchedule(tx, id);
     if (!row) throw errors.notFound(`scheduled change \`${id}\` does not exist`);
     if (row.state !== "pending")
       throw errors.conflict(
@@ -72,12 +77,12 @@ export function cancelSchedule(deps: ChangeDeps, id: string, { actor }: { actor:
         "schedule-state",
         { state: row.state },
       );
-    const after = tx
+    const after = await tx
       .update(scheduledChanges)
       .set({ state: "cancelled" })
       .where(and(eq(scheduledChanges.id, id), eq(scheduledChanges.state, "pending")))
       .returning()
-      .get()!;
+      .then(single)!;
     const out = toScheduleOut(after);
     return {
       result: out,

@@ -26,10 +26,10 @@ export function scheduleRoutes(deps: AppDeps) {
       request: { params: KeyEnvParams, ...body(CreateScheduleBody) },
       responses: { 201: json(Schedule, "The scheduled change"), ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => {
+    async (c) => {
       const { key, env } = c.req.valid("param");
       return c.json(
-        createSchedule(deps, key, env, c.req.valid("json"), { actor: actorOf(c.var.principal) }),
+        await createSchedule(deps, key, env, c.req.valid("json"), { actor: actorOf(c.var.principal) }),
         201,
       );
     },
@@ -46,11 +46,12 @@ export function scheduleRoutes(deps: AppDeps) {
         ...errorResponses(400, 401, 403, 404),
       },
     }),
-    (c) => {
+    async (c) => {
       const { key, env } = c.req.valid("param");
-      if (!findFlag(deps.db, key)) throw problems.notFound(`flag \`${key}\` does not exist`);
-      if (!findState(deps.db, key, env)) throw problems.notFound(`environment \`${env}\` does not exist`);
-      const rows = schedulesOf(deps.db, key, env, c.req.valid("query").state);
+      if (!(await findFlag(deps.db, key))) throw problems.notFound(`flag \`${key}\` does not exist`);
+      if (!(await findState(deps.db, key, env)))
+        throw problems.notFound(`environment \`${env}\` does not exist`);
+      const rows = await schedulesOf(deps.db, key, env, c.req.valid("query").state);
       return c.json({ schedules: rows.map(toScheduleOut) }, 200);
     },
   );
@@ -63,9 +64,9 @@ export function scheduleRoutes(deps: AppDeps) {
       request: { params: IdParam },
       responses: { 200: json(Schedule, "The scheduled change"), ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => {
+    async (c) => {
       const { id } = c.req.valid("param");
-      const row = findSchedule(deps.db, id);
+      const row = await findSchedule(deps.db, id);
       if (!row) throw problems.notFound(`scheduled change \`${id}\` does not exist`);
       return c.json(toScheduleOut(row), 200);
     },
@@ -79,7 +80,8 @@ export function scheduleRoutes(deps: AppDeps) {
       request: { params: IdParam },
       responses: { 200: json(Schedule, "The cancelled change"), ...errorResponses(400, 401, 403, 404, 409) },
     }),
-    (c) => c.json(cancelSchedule(deps, c.req.valid("param").id, { actor: actorOf(c.var.principal) }), 200),
+    async (c) =>
+      c.json(await cancelSchedule(deps, c.req.valid("param").id, { actor: actorOf(c.var.principal) }), 200),
   );
   return app;
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, lte } from "drizzle-orm";
-import type { Db } from "../kernel/db/database.js";
+import { type Db, one } from "../kernel/db/database.js";
 import { scheduledChanges } from "../kernel/db/schema.js";
 import type { ScheduleOut } from "./schedule-schemas.js";
 
@@ -17,17 +17,17 @@ export function changeOf(row: ScheduleRow): ScheduledChange {
   return row.change as ScheduledChange;
 }
 
-export function findSchedule(db: Db, id: string): ScheduleRow | undefined {
-  return db.select().from(scheduledChanges).where(eq(scheduledChanges.id, id)).get();
+export async function findSchedule(db: Db, id: string): Promise<ScheduleRow | undefined> {
+  return await db.select().from(scheduledChanges).where(eq(scheduledChanges.id, id)).then(one);
 }
 
-export function schedulesOf(
+export async function schedulesOf(
   db: Db,
   flagKey: string,
   environment: string,
   state?: ScheduleState,
-): ScheduleRow[] {
-  return db
+): Promise<ScheduleRow[]> {
+  return await db
     .select()
     .from(scheduledChanges)
     .where(
@@ -38,19 +38,17 @@ export function schedulesOf(
       ),
     )
     .orderBy(asc(scheduledChanges.runAt), asc(scheduledChanges.createdAt))
-    .limit(500)
-    .all();
+    .limit(500);
 }
 
 /** Pending changes whose time has come, oldest first. */
-export function dueScheduleIds(db: Db, now: number): string[] {
-  return db
+export async function dueScheduleIds(db: Db, now: number): Promise<string[]> {
+  const rows = await db
     .select({ id: scheduledChanges.id })
     .from(scheduledChanges)
     .where(and(eq(scheduledChanges.state, "pending"), lte(scheduledChanges.runAt, now)))
-    .orderBy(asc(scheduledChanges.runAt), asc(scheduledChanges.createdAt))
-    .all()
-    .map((r) => r.id);
+    .orderBy(asc(scheduledChanges.runAt), asc(scheduledChanges.createdAt));
+  return rows.map((r) => r.id);
 }
 
 export function toScheduleOut(row: ScheduleRow): ScheduleOut {

@@ -7,25 +7,30 @@ import type { StageProgressOut } from "./plan-schemas.js";
 import { waitingFor } from "./stage-decision.js";
 
 /** Treatment exposures reported for a flag since `since` (buckets that start at or after it). */
-export function treatmentExposures(db: Db, flagKey: string, environment: string, since: number): number {
-  return totalsSince(db, flagKey, environment, since).treatment.exposures;
+export async function treatmentExposures(
+  db: Db,
+  flagKey: string,
+  environment: string,
+  since: number,
+): Promise<number> {
+  return (await totalsSince(db, flagKey, environment, since)).treatment.exposures;
 }
 
 /** The newest audit event of a flag in an environment: who changed it last. */
-export function lastChange(db: Db, flagKey: string, environment: string) {
-  return lastAudit(db, flagKey, environment);
+export async function lastChange(db: Db, flagKey: string, environment: string) {
+  return await lastAudit(db, flagKey, environment);
 }
 
 /** Where a running plan's stage stands, for people reading the plan. */
-export function stageProgress(db: Db, plan: PlanRow, now: number): StageProgressOut | null {
+export async function stageProgress(db: Db, plan: PlanRow, now: number): Promise<StageProgressOut | null> {
   const stage = stagesOf(plan)[plan.currentStage];
   if (plan.state !== "running" || !stage || plan.stageStartedAt === null) return null;
   const since = plan.stageStartedAt;
   const facts = {
     stage,
     elapsedMs: Math.max(0, now - since),
-    exposures: treatmentExposures(db, plan.flagKey, plan.environment, since),
-    guard: guardVerdict(db, plan.flagKey, plan.environment, since),
+    exposures: await treatmentExposures(db, plan.flagKey, plan.environment, since),
+    guard: await guardVerdict(db, plan.flagKey, plan.environment, since),
   };
   return {
     elapsedMs: facts.elapsedMs,

@@ -22,11 +22,11 @@ export interface PlanStep {
  * committed is not taken again, one that did not commit is taken on the next pass. A plan whose
  * step fails is logged and tried again next time; the others go on.
  */
-export function tickPlans(deps: TickDeps, now: number): PlanStep[] {
+export async function tickPlans(deps: TickDeps, now: number): Promise<PlanStep[]> {
   const steps: PlanStep[] = [];
-  for (const id of runningPlanIds(deps.db)) {
+  for (const id of await runningPlanIds(deps.db)) {
     try {
-      const step = commitChange(deps, (tx) => stepPlan(tx, now, id));
+      const step = await commitChange(deps, async (tx) => await stepPlan(tx, now, id));
       if (step) steps.push(step);
     } catch (error) {
       deps.log(`rollout plan ${id}: the step failed and will be tried again`, error);
@@ -37,15 +37,15 @@ export function tickPlans(deps: TickDeps, now: number): PlanStep[] {
 
 const NOTHING: ChangeWork<PlanStep | null> = { result: null, audit: [], touched: [] };
 
-function stepPlan(tx: Db, now: number, id: string): ChangeWork<PlanStep | null> {
-  const plan = findPlan(tx, id);
+async function stepPlan(tx: Db, now: number, id: string): Promise<ChangeWork<PlanStep | null>> {
+  const plan = await findPlan(tx, id);
   if (plan?.state !== "running" || plan.stageStartedAt === null) return NOTHING;
   const actor = `plan:${plan.id}`;
   const stage = stagesOf(plan)[plan.currentStage];
-  const flag = findFlag(tx, plan.flagKey);
-  const state = findState(tx, plan.flagKey, plan.environment);
-  const move = (t: Transition): ChangeWork<PlanStep | null> => {
-    const done = transitionPlan(tx, now, plan, t);
+  const flag = await findFlag(tx, plan.flagKey);
+  const state = await findState(tx, plan.flagKey, plan.environment);
+  const move = async (t: Transition): Promise<ChangeWork<PlanStep | null>> => {
+    const done = await transitionPlan(tx, now, plan, t);
     return { result: { planId: plan.id, action: t.action }, audit: done.audit, touched: done.touched };
   };
   const base = { stage: plan.currentStage, actor, expectedFlagVersion: state?.version };
@@ -54,9 +54,9 @@ function stepPlan(tx: Db, now: number, id: string): ChangeWork<PlanStep | null> 
     return move({ ...base, action: "plan.aborted", to: "aborted", reason: "flag_archived" });
 
   const since = plan.stageStartedAt;
-  const guard = guardVerdict(tx, plan.flagKey, plan.environment, since);
+  const guard = await guardVerdict(tx, plan.flagKey, plan.environment, since);
   const offPlan = state.percentageMilli !== toMilli(stage.percentage) || !state.enabled;
-  const changedBy = offPlan ? lastChange(tx, plan.flagKey, plan.environment)?.actor : undefined;
+  const changedBy = offPlan ? (await lastChange(tx, plan.flagKey, plan.environment))?.actor : undefined;
 
   // The guard rolled back during this stage (seen in its run, or in who set the flag to 0):
   // the plan ends. If the flag still serves the stage, the plan sets the 0% itself.
@@ -87,7 +87,7 @@ function stepPlan(tx: Db, now: number, id: string): ChangeWork<PlanStep | null> 
   const facts = {
     stage,
     elapsedMs: Math.max(0, now - since),
-    exposures: treatmentExposures(tx, plan.flagKey, plan.environment, since),
+    exposures: await treatmentExposures(tx, plan.flagKey, plan.environment, since),
     guard,
     onMaxHold: plan.onMaxHold,
   };

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { applyStatePatch } from "../flags/index.js";
 import { type ChangeWork, commitChange } from "../kernel/change/change-path.js";
-import type { Db } from "../kernel/db/database.js";
+import { type Db, single } from "../kernel/db/database.js";
 import { scheduledChanges } from "../kernel/db/schema.js";
 import * as errors from "../kernel/errors.js";
 import { changeOf, dueScheduleIds, findSchedule } from "./schedule-rows.js";
@@ -18,11 +18,11 @@ export interface ScheduleStep {
  * and only a row still `pending` is applied, so a change is never applied twice, even across a
  * crash. A change that cannot apply (the flag was archived meanwhile) becomes `failed`.
  */
-export function tickSchedules(deps: TickDeps, now: number): ScheduleStep[] {
+export async function tickSchedules(deps: TickDeps, now: number): Promise<ScheduleStep[]> {
   const steps: ScheduleStep[] = [];
-  for (const id of dueScheduleIds(deps.db, now)) {
+  for (const id of await dueScheduleIds(deps.db, now)) {
     try {
-      const step = commitChange(deps, (tx) => applySchedule(tx, now, id));
+      const step = await commitChange(deps, async (tx) => await applySchedule(tx, now, id));
       if (step) steps.push(step);
     } catch (error) {
       // A domain refusal (the flag is gone, off, …) fails the schedule for good; anything else
@@ -32,7 +32,7 @@ export function tickSchedules(deps: TickDeps, now: number): ScheduleStep[] {
         continue;
       }
       try {
-        const step = commitChange(deps, (tx) => failSchedule(tx, id, error.message));
+        const step = await commitChange(deps, async (tx) => await failSchedule(tx, id, error.message));
         if (step) steps.push(step);
       } catch (inner) {
         deps.log(`scheduled change ${id}: could not record its failure`, inner);
@@ -44,11 +44,11 @@ export function tickSchedules(deps: TickDeps, now: number): ScheduleStep[] {
 
 const NOTHING: ChangeWork<ScheduleStep | null> = { result: null, audit: [], touched: [] };
 
-function applySchedule(tx: Db, now: number, id: string): ChangeWork<ScheduleStep | null> {
-  const row = findSchedule(tx, id);
+async function applySchedule(tx: Db, now: number, id: string): Promise<ChangeWork<ScheduleStep | null>> {
+  const row = await findSchedule(tx, id);
   if (row?.state !== "pending" || row.runAt > now) return NOTHING;
   const { reason, ...change } = changeOf(row);
-  const work = applyStatePatch(tx, now, row.flagKey, row.environment, change, {
+  const work = await applyStatePatch(tx, now, row.flagKey, row.environment, change, {
     actor: `schedule:${id}`,
     action: "schedule.applied",
     detail: {
@@ -58,14 +58,14 @@ function applySchedule(tx: Db, now: number, id: string): ChangeWork<ScheduleStep
       ...(reason ? { reason } : {}),
     },
   });
-  markDone(tx, id, { state: "applied", appliedAt: now });
+  await markDone(tx, id, { state: "applied", appliedAt: now });
   return { result: { scheduleId: id, action: "schedule.applied" }, audit: work.audit, touched: work.touched };
 }
 
-function failSchedule(tx: Db, id: string, error: string): ChangeWork<ScheduleStep | null> {
-  const row = findSchedule(tx, id);
+async function failSchedule(tx: Db, id: string, error: string): Promise<ChangeWork<ScheduleStep | null>> {
+  const row = await findSchedule(tx, id);
   if (row?.state !== "pending") return NOTHING;
-  markDone(tx, id, { state: "failed", error });
+  await markDone(tx, id, { state: "failed", error });
   return {
     result: { scheduleId: id, action: "schedule.failed" },
     audit: [
@@ -81,16 +81,16 @@ function failSchedule(tx: Db, id: string, error: string): ChangeWork<ScheduleSte
   };
 }
 
-function markDone(
+async function markDone(
   tx: Db,
   id: string,
   set: { state: "applied" | "failed"; appliedAt?: number; error?: string },
-): void {
-  const done = tx
+): Promise<void> {
+  const done = await tx
     .update(scheduledChanges)
     .set(set)
     .where(and(eq(scheduledChanges.id, id), eq(scheduledChanges.state, "pending")))
     .returning({ id: scheduledChanges.id })
-    .get();
+    .then(single);
   if (!done) throw new Error(`scheduled change ${id} left pending inside a transaction`);
 }

@@ -40,7 +40,7 @@ export function adminStreamRoutes(deps: AppDeps, hub: AdminStreamHub) {
         ...errorResponses(401, 403, 503),
       },
     }),
-    (c) => {
+    async (c) => {
       const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
       if (!outgoing) throw new Problem(503, "stream-unavailable", "streaming needs the Node HTTP server");
       hub.attach(c.var.principal.tokenId, outgoing);

@@ -44,6 +44,10 @@ export class ClientStreamHub {
   constructor(private readonly deps: AppDeps) {
     this.#streams = new StreamRegistry(deps, (s) => s.connection, "client stream");
     deps.bus.subscribe((change) => this.#onChange(change));
+    // Too far behind to catch up change by change: the browsers reconnect and get a `put`.
+    deps.bus.onReset((environment) => {
+      for (const stream of this.#streams.in(environment) ?? []) stream.connection.end();
+    });
   }
 
   /** Connections open now, and opened and closed since start (for logs and /metrics). */

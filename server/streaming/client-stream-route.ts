@@ -54,7 +54,7 @@ export function clientStreamRoute(app: ReturnType<typeof router>, hub: ClientStr
         ...errorResponses(400, 401, 403, 404, 503),
       },
     }),
-    (c) => {
+    async (c) => {
       const env = environmentOf(c);
       const context = decodeContext(c.req.valid("query").context);
       const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;

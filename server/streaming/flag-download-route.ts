@@ -36,7 +36,7 @@ export function sdkFlagsRoutes(deps: AppDeps, hub: StreamHub) {
         ...errorResponses(400, 401, 403, 404),
       },
     }),
-    (c) => {
+    async (c) => {
       const env = environmentOf(c);
       const snapshot = hub.snapshots.get(env);
       if (!snapshot) throw problems.notFound(`environment \`${env}\` does not exist`);

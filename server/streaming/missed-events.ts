@@ -7,13 +7,13 @@ import { deleteData, sseEvent } from "./sse-event.js";
  * change log. Undefined when the log no longer reaches back that far (or the client claims a
  * revision this store never had): the client then needs a fresh `put`.
  */
-export function missedEvents(
+export async function missedEvents(
   db: Db,
   environment: string,
   since: number,
   until: number,
-): Buffer[] | undefined {
-  return changesBetween(db, environment, since, until)?.map((r) =>
+): Promise<Buffer[] | undefined> {
+  return (await changesBetween(db, environment, since, until))?.map((r) =>
     r.kind === "patch"
       ? sseEvent("patch", r.revision, r.payload)
       : sseEvent("delete", r.revision, deleteData(r.flagKey)),

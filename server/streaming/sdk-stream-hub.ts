@@ -52,6 +52,10 @@ export class StreamHub {
   constructor(private readonly deps: StreamHubDeps) {
     this.#streams = new StreamRegistry(deps, (c) => c, "stream");
     deps.bus.subscribe((change) => this.#broadcast(change));
+    // Too far behind to catch up change by change: the clients reconnect and get a `put`.
+    deps.bus.onReset((environment) => {
+      for (const connection of this.#streams.in(environment) ?? []) connection.end();
+    });
   }
 
   /** The environments' current snapshots (one per revision, shared with every other reader). */
@@ -107,11 +111,18 @@ export class StreamHub {
       connection.end();
       return true;
     }
-    const missed =
-      lastEventId === undefined
-        ? undefined
-        : missedEvents(this.deps.db, environment, lastEventId, snapshot.revision);
-    connection.open([this.#retry, ...(missed ?? [snapshot.view(PUT)])], snapshot.revision);
+    if (lastEventId === undefined) {
+      connection.open([this.#retry, snapshot.view(PUT)], snapshot.revision);
+      return true;
+    }
+    // The change log is in the store (shared by every instance); live changes queue meanwhile.
+    missedEvents(this.deps.db, environment, lastEventId, snapshot.revision).then(
+      (missed) => connection.open([this.#retry, ...(missed ?? [snapshot.view(PUT)])], snapshot.revision),
+      (error) => {
+        this.deps.log("the change log could not be read; sending the whole set", error);
+        connection.open([this.#retry, snapshot.view(PUT)], snapshot.revision);
+      },
+    );
     return true;
   }
 

@@ -33,7 +33,7 @@ export function sdkStreamRoutes(deps: AppDeps, hub: StreamHub) {
         ...errorResponses(400, 401, 403, 404, 503),
       },
     }),
-    (c) => {
+    async (c) => {
       const env = environmentOf(c);
       const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
       if (!outgoing) throw new Problem(503, "stream-unavailable", "streaming needs the Node HTTP server");

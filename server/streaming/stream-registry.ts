@@ -66,7 +66,7 @@ export class StreamRegistry<T> {
   /** (Re)starts the heartbeat; it never keeps the process alive. */
   startHeartbeat(intervalMs: number): void {
     clearInterval(this.#heartbeat);
-    this.#heartbeat = setInterval(() => this.#beat(), intervalMs);
+    this.#heartbeat = setInterval(() => void this.#beat(), intervalMs);
     this.#heartbeat.unref();
   }
 
@@ -77,16 +77,11 @@ export class StreamRegistry<T> {
     for (const set of this.#byEnv.values()) for (const s of set) this.connectionOf(s).end();
   }
 
-  #beat(): void {
+  async #beat(): Promise<void> {
     if (this.#count === 0) return;
     let revoked = new Set<string>();
     try {
-      revoked = new Set(
-        this.deps.tokens
-          .list()
-          .filter((t) => t.revoked)
-          .map((t) => t.id),
-      );
+      revoked = new Set((await this.deps.tokens.list()).filter((t) => t.revoked).map((t) => t.id));
     } catch (error) {
       this.deps.log(`${this.name} heartbeat could not read tokens`, error);
     }

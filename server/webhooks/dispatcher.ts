@@ -43,7 +43,7 @@ class Stopped extends Error {}
  */
 export class WebhookDispatcher {
   #options: Required<Omit<WebhookOptions, "fetch">> & { fetch?: typeof fetch };
-  readonly #pending = new Set<Promise<Delivery[]>>();
+  readonly #pending = new Set<Promise<unknown>>();
   #abort = new AbortController();
 
   constructor(
@@ -63,15 +63,24 @@ export class WebhookDispatcher {
    * Starts delivering `event` to every webhook of `environment` subscribed to it. The webhooks are
    * read now; the returned promise (for tests) settles when every delivery succeeded or gave up.
    */
-  send(environment: string, event: WebhookEvent): Promise<Delivery[]> {
-    let targets: ReturnType<typeof webhooksOf>;
+  async send(environment: string, event: WebhookEvent): Promise<Delivery[]> {
+    let targets: Awaited<ReturnType<typeof webhooksOf>>;
+    // Counted as pending from the start, so `idle` also waits for the read of the webhooks.
+    let readDone!: () => void;
+    const reading = new Promise<void>((r) => (readDone = r));
+    this.#pending.add(reading);
     try {
-      targets = webhooksOf(this.deps.db, environment).filter((w) => eventMatches(w.events, event.type));
+      targets = (await webhooksOf(this.deps.db, environment)).filter((w) =>
+        eventMatches(w.events, event.type),
+      );
     } catch (error) {
       this.deps.log(`webhooks of ${environment} could not be read; ${event.type} not sent`, error);
-      return Promise.resolve([]);
+      return [];
+    } finally {
+      this.#pending.delete(reading);
+      readDone();
     }
-    if (targets.length === 0) return Promise.resolve([]);
+    if (targets.length === 0) return [];
     const id = randomUUID();
     const body = JSON.stringify({
       ...event,

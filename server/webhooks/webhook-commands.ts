@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { type ChangeDeps, commitChange } from "../kernel/change/change-path.js";
-import type { Db } from "../kernel/db/database.js";
+import { type Db, one, single } from "../kernel/db/database.js";
 import { findEnvironment } from "../kernel/db/environment-rows.js";
 import { webhooks } from "../kernel/db/schema.js";
 import * as errors from "../kernel/errors.js";
@@ -31,29 +31,28 @@ function auditView(row: WebhookRow) {
   return { id: row.id, environment: row.environment, origin: new URL(row.url).origin, events: row.events };
 }
 
-export function webhooksOf(db: Db, environment: string): WebhookRow[] {
-  return db
+export async function webhooksOf(db: Db, environment: string): Promise<WebhookRow[]> {
+  return await db
     .select()
     .from(webhooks)
     .where(eq(webhooks.environment, environment))
-    .orderBy(asc(webhooks.createdAt))
-    .all();
+    .orderBy(asc(webhooks.createdAt));
 }
 
-export function createWebhook(
+export async function createWebhook(
   deps: ChangeDeps,
   environment: string,
   input: { url: string; events?: string[] | undefined },
   actor: string,
-): WebhookOut {
-  return commitChange(deps, (tx, now) => {
-    if (!findEnvironment(tx, environment))
+): Promise<WebhookOut> {
+  return await commitChange(deps, async (tx, now) => {
+    if (!(await findEnvironment(tx, environment)))
       throw errors.notFound(`environment \`${environment}\` does not exist`);
-    const row = tx
+    const row = await tx
       .insert(webhooks)
       .values({ id: randomUUID(), environment, url: input.url, events: input.events ?? [], createdAt: now })
       .returning()
-      .get();
+      .then(single);
     return {
       result: toWebhookOut(row),
       audit: [{ actor, action: "webhook.created", environment, after: auditView(row) }],
@@ -62,11 +61,11 @@ export function createWebhook(
   });
 }
 
-export function deleteWebhook(deps: ChangeDeps, id: string, actor: string): void {
-  commitChange(deps, (tx) => {
-    const row = tx.select().from(webhooks).where(eq(webhooks.id, id)).get();
+export async function deleteWebhook(deps: ChangeDeps, id: string, actor: string): Promise<void> {
+  await commitChange(deps, async (tx) => {
+    const row = await tx.select().from(webhooks).where(eq(webhooks.id, id)).then(one);
     if (!row) throw errors.notFound(`webhook \`${id}\` does not exist`);
-    tx.delete(webhooks).where(eq(webhooks.id, id)).run();
+    await tx.delete(webhooks).where(eq(webhooks.id, id));
     return {
       result: undefined,
       audit: [{ actor, action: "webhook.deleted", environment: row.environment, before: auditView(row) }],

@@ -58,9 +58,9 @@ export function webhookRoutes(deps: AppDeps) {
       request: { params: EnvParam, ...body(CreateWebhookBody) },
       responses: { 201: json(Webhook, "The new webhook"), ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) =>
+    async (c) =>
       c.json(
-        createWebhook(deps, c.req.valid("param").env, c.req.valid("json"), actorOf(c.var.principal)),
+        await createWebhook(deps, c.req.valid("param").env, c.req.valid("json"), actorOf(c.var.principal)),
         201,
       ),
   );
@@ -77,10 +77,11 @@ export function webhookRoutes(deps: AppDeps) {
         ...errorResponses(400, 401, 403, 404),
       },
     }),
-    (c) => {
+    async (c) => {
       const { env } = c.req.valid("param");
-      if (!findEnvironment(deps.db, env)) throw problems.notFound(`environment \`${env}\` does not exist`);
-      return c.json({ webhooks: webhooksOf(deps.db, env).map(toWebhookOut) }, 200);
+      if (!(await findEnvironment(deps.db, env)))
+        throw problems.notFound(`environment \`${env}\` does not exist`);
+      return c.json({ webhooks: (await webhooksOf(deps.db, env)).map(toWebhookOut) }, 200);
     },
   );
 
@@ -93,8 +94,8 @@ export function webhookRoutes(deps: AppDeps) {
       request: { params: z.object({ id: z.string().max(64) }) },
       responses: { 204: { description: "Removed" }, ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => {
-      deleteWebhook(deps, c.req.valid("param").id, actorOf(c.var.principal));
+    async (c) => {
+      await deleteWebhook(deps, c.req.valid("param").id, actorOf(c.var.principal));
       return c.body(null, 204);
     },
   );

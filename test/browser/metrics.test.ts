@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RollguardClient } from "../../sdk/browser/index.js";
 import { clientFixture } from "../helpers/client-fixture.js";
 import { eventually } from "../helpers/server-token.js";
+import { sqliteOf } from "../helpers/sqlite.js";
 import { buildBrowserBundle, launchChromium, skipBrowser, staticServer } from "./harness.js";
 
 declare global {
@@ -50,7 +51,7 @@ describe.skipIf(skipBrowser)("browser SDK outcomes in headless Chromium", () => 
 
   /** What the server stored for a flag, per arm. */
   function stored(flag: string) {
-    const rows = fx.server.deps.database.sqlite
+    const rows = sqliteOf(fx.server.deps)
       .prepare(
         "select arm, sum(exposures) exposures, sum(failures) failures from metric_buckets where flag_key = ? group by arm",
       )
@@ -85,7 +86,7 @@ describe.skipIf(skipBrowser)("browser SDK outcomes in headless Chromium", () => 
     await eventually(() => stored("banner")[arm!]?.exposures === 5, 5000, "the report");
     expect(stored("banner")).toEqual({ [arm!]: { exposures: 5, failures: 3 } });
     expect(stored("headline")).toEqual({});
-    const custom = fx.server.deps.database.sqlite
+    const custom = sqliteOf(fx.server.deps)
       .prepare("select custom, latency from metric_buckets where flag_key = 'banner'")
       .get() as { custom: string; latency: string };
     expect(JSON.parse(custom.custom)).toEqual({ clicked: { count: 1, sum: 1 } });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { sqliteOf } from "../helpers/sqlite.js";
 import { guardHarness, recordingFetch } from "./harness.js";
 
-let h: ReturnType<typeof guardHarness>;
+let h: Awaited<ReturnType<typeof guardHarness>>;
 afterEach(() => h?.close());
 
 const healthy = {
@@ -16,10 +17,10 @@ const broken = {
 
 /** A guarded flag at 10%, its run opened by a first tick. */
 async function guarded(rules: unknown[] = ["errors-vs-control"], loop = {}) {
-  h = guardHarness({ loop });
+  h = await guardHarness({ loop });
   await h.flag("new-checkout", 10);
   await h.guard("new-checkout", rules);
-  const [opened] = h.tick();
+  const [opened] = await h.tick();
   expect(opened?.action).toBe("opened");
   return opened!;
 }
@@ -29,7 +30,7 @@ describe("the guard loop", () => {
     await guarded();
     for (let i = 0; i < 3; i++) {
       await h.post("new-checkout", healthy);
-      expect(h.tick()[0]).toMatchObject({ action: "ticked", state: "healthy" });
+      expect((await h.tick())[0]).toMatchObject({ action: "ticked", state: "healthy" });
     }
     const view = await h.view("new-checkout");
     expect(view.state).toBe("healthy");
@@ -47,7 +48,7 @@ describe("the guard loop", () => {
   it("a hard break rolls back within one tick: 0%, previous kept, audit with the evidence", async () => {
     const opened = await guarded();
     await h.post("new-checkout", broken);
-    const [result] = h.tick();
+    const [result] = await h.tick();
     expect(result).toMatchObject({ action: "rolled_back", state: "rolled_back", runId: opened.runId });
 
     const state = await h.state("new-checkout");
@@ -85,13 +86,13 @@ describe("the guard loop", () => {
 
   it("a proven 2× regression (no breaker) rolls back on the sequential evidence", async () => {
     await guarded();
-    let result: ReturnType<typeof h.tick>[number] | undefined;
+    let result: Awaited<ReturnType<typeof h.tick>>[number] | undefined;
     for (let i = 0; i < 10 && result?.action !== "rolled_back"; i++) {
       await h.post("new-checkout", {
         treatment: { exposures: 2000, failures: 20 },
         control: { exposures: 18000, failures: 90 },
       });
-      result = h.tick()[0];
+      result = (await h.tick())[0];
     }
     expect(result?.action).toBe("rolled_back");
     const [event] = h.audit("guard.rolled_back");
@@ -103,10 +104,10 @@ describe("the guard loop", () => {
   it("the rollback is sticky: later ticks keep 0% whatever the data", async () => {
     await guarded();
     await h.post("new-checkout", broken);
-    h.tick();
+    await h.tick();
     for (let i = 0; i < 4; i++) {
       await h.post("new-checkout", healthy);
-      expect(h.tick()[0]).toMatchObject({ action: "none", state: "rolled_back" });
+      expect((await h.tick())[0]).toMatchObject({ action: "none", state: "rolled_back" });
     }
     expect((await h.state("new-checkout")).percentage).toBe(0);
     expect((await h.view("new-checkout")).state).toBe("rolled_back");
@@ -117,15 +118,15 @@ describe("the guard loop", () => {
   it("a person raising the percentage again starts a fresh run", async () => {
     const first = await guarded();
     await h.post("new-checkout", broken);
-    h.tick();
+    await h.tick();
     await h.post("new-checkout", healthy); // while rolled back: never counted by the next run
     await h.percentage("new-checkout", 5);
-    const [reopened] = h.tick();
+    const [reopened] = await h.tick();
     expect(reopened).toMatchObject({ action: "opened", state: "no_data" });
     expect(reopened!.runId).toBeGreaterThan(first.runId!);
 
     await h.post("new-checkout", healthy);
-    expect(h.tick()[0]).toMatchObject({ action: "ticked", state: "healthy", runId: reopened!.runId });
+    expect((await h.tick())[0]).toMatchObject({ action: "ticked", state: "healthy", runId: reopened!.runId });
     const view = await h.view("new-checkout");
     expect(view.run).toMatchObject({
       id: reopened!.runId,
@@ -140,7 +141,8 @@ describe("the guard loop", () => {
   it("no data holds as no_data and never rolls back", async () => {
     await guarded();
     // 30 s without treatment exposures (6 ticks of 5 s) is no data; before that, nothing came yet.
-    const states = Array.from({ length: 8 }, () => h.tick()[0]!.state);
+    const states: Array<string | undefined> = [];
+    for (let i = 0; i < 8; i++) states.push((await h.tick())[0]!.state);
     expect(new Set(states)).toEqual(new Set(["no_data"]));
     const view = await h.view("new-checkout");
     expect(view.state).toBe("no_data");
@@ -150,7 +152,7 @@ describe("the guard loop", () => {
   });
 
   it("a notify rule records guard.notify and sends the webhook, without a rollback", async () => {
-    h = guardHarness();
+    h = await guardHarness();
     const hook = recordingFetch();
     h.webhooks.configure({ fetch: hook.fetch });
     await h.flag("new-checkout", 10);
@@ -160,9 +162,9 @@ describe("the guard loop", () => {
       events: ["guard.*"],
     });
     expect(created.status).toBe(201);
-    h.tick();
+    await h.tick();
     await h.post("new-checkout", broken);
-    expect(h.tick()[0]).toMatchObject({ action: "events", state: "warning" });
+    expect((await h.tick())[0]).toMatchObject({ action: "events", state: "warning" });
     await h.webhooks.idle();
 
     expect((await h.state("new-checkout")).percentage).toBe(10);
@@ -186,7 +188,7 @@ describe("the guard loop", () => {
 
     // Notified once: further bad data keeps it warning without another event.
     await h.post("new-checkout", broken);
-    expect(h.tick()[0]).toMatchObject({ action: "ticked", state: "warning" });
+    expect((await h.tick())[0]).toMatchObject({ action: "ticked", state: "warning" });
     expect(h.audit("guard.notify")).toHaveLength(1);
     // The webhook's secret path is not in the audit trail.
     expect(JSON.stringify(h.audit("webhook.created"))).not.toContain("s3");
@@ -199,9 +201,9 @@ describe("the guard loop", () => {
       control: { exposures: 5000, failures: 25 },
     };
     await h.post("new-checkout", skewed);
-    expect(h.tick()[0]).toMatchObject({ action: "events", state: "paused" });
+    expect((await h.tick())[0]).toMatchObject({ action: "events", state: "paused" });
     await h.post("new-checkout", skewed);
-    expect(h.tick()[0]).toMatchObject({ action: "ticked", state: "paused" });
+    expect((await h.tick())[0]).toMatchObject({ action: "ticked", state: "paused" });
     expect(h.audit("guard.paused")).toHaveLength(1);
     expect((await h.state("new-checkout")).percentage).toBe(10);
   });
@@ -213,44 +215,44 @@ describe("the guard loop", () => {
       control: { exposures: 5000, failures: 25 },
     };
     await h.post("new-checkout", skewed);
-    expect(h.tick()[0]!.state).toBe("healthy");
+    expect((await h.tick())[0]!.state).toBe("healthy");
   });
 
   it("only counts that arrive after the run opens contribute", async () => {
-    h = guardHarness();
+    h = await guardHarness();
     await h.flag("new-checkout", 10);
     await h.guard("new-checkout", ["errors-vs-control"]);
     await h.post("new-checkout", broken); // before the run: not evidence
-    expect(h.tick()[0]!.action).toBe("opened");
+    expect((await h.tick())[0]!.action).toBe("opened");
     await h.post("new-checkout", healthy);
-    expect(h.tick()[0]).toMatchObject({ action: "ticked", state: "healthy" });
+    expect((await h.tick())[0]).toMatchObject({ action: "ticked", state: "healthy" });
     expect((await h.view("new-checkout")).counts.treatment).toEqual({ exposures: 1000, failures: 5 });
   });
 
   it("a person closing the flag ends the run; a flag at 0% or off opens none", async () => {
     await guarded();
     await h.call("PATCH", "/api/flags/new-checkout/environments/production", { enabled: false });
-    expect(h.tick()[0]!.action).toBe("closed");
-    expect(h.tick()[0]!.action).toBe("none");
+    expect((await h.tick())[0]!.action).toBe("closed");
+    expect((await h.tick())[0]!.action).toBe("none");
     const view = await h.view("new-checkout");
     expect(view).toMatchObject({ state: "no_data", run: null });
     await h.call("PATCH", "/api/flags/new-checkout/environments/production", { enabled: true });
-    expect(h.tick()[0]!.action).toBe("opened");
+    expect((await h.tick())[0]!.action).toBe("opened");
   });
 
   it("one flag's failure is logged and the others still tick", async () => {
-    h = guardHarness();
+    h = await guardHarness();
     await h.flag("first", 10);
     await h.flag("second", 10);
     await h.guard("first", ["errors-vs-control"]);
     await h.guard("second", ["errors-vs-control"]);
-    h.tick();
-    h.deps.database.sqlite.prepare("update guard_runs set consumed = 'null' where flag_key = 'first'").run();
-    h.deps.database.sqlite
+    await h.tick();
+    sqliteOf(h.deps).prepare("update guard_runs set consumed = 'null' where flag_key = 'first'").run();
+    sqliteOf(h.deps)
       .prepare("update guard_runs set evidence = '{\"version\":1,\"rules\":5}' where flag_key = 'first'")
       .run();
     await h.post("second", broken);
-    const results = h.tick();
+    const results = await h.tick();
     expect(results.find((r) => r.flagKey === "second")!.action).toBe("rolled_back");
     expect(results.find((r) => r.flagKey === "first")!.action).not.toBe("rolled_back");
   });
@@ -265,7 +267,7 @@ describe("the guard loop", () => {
       treatment: { exposures: 1000, failures: 5, latency: fast },
       control: { exposures: 9000, failures: 45, latency: control },
     });
-    expect(h.tick()[0]!.state).toBe("healthy");
+    expect((await h.tick())[0]!.state).toBe("healthy");
     const view = await h.view("new-checkout");
     expect(view.evidence).toHaveLength(2);
     expect(view.evidence[0].rollbackAt).toBe(200);

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GUARD_PRESETS } from "../../server/guard/stats/guard-rule.js";
 import { guardHarness } from "./harness.js";
 
-let h: ReturnType<typeof guardHarness>;
+let h: Awaited<ReturnType<typeof guardHarness>>;
 beforeEach(async () => {
-  h = guardHarness();
+  h = await guardHarness();
   await h.flag("new-checkout", 10);
 });
 afterEach(() => h.close());
@@ -90,15 +90,15 @@ describe("guard rules by REST", () => {
 
   it("changing one rule keeps the evidence of the others", async () => {
     await h.guard("new-checkout", ["errors-vs-control", "errors-above-0.5pct"]);
-    h.tick();
+    await h.tick();
     await h.post("new-checkout", {
       treatment: { exposures: 1000, failures: 5 },
       control: { exposures: 9000, failures: 45 },
     });
-    h.tick();
+    await h.tick();
     await h.guard("new-checkout", ["errors-vs-control", { preset: "errors-above-0.5pct", threshold: 0.01 }]);
     await h.post("new-checkout", { treatment: { exposures: 10 }, control: { exposures: 90 } });
-    h.tick();
+    await h.tick();
     const view = await h.view("new-checkout");
     expect(view.version).toBe(2);
     expect(view.evidence[0].metric.treatment.n).toBe(1010);
@@ -107,13 +107,13 @@ describe("guard rules by REST", () => {
 
   it("DELETE removes the guard and ends its run; the loop then leaves the flag alone", async () => {
     await h.guard("new-checkout", ["errors-vs-control"]);
-    h.tick();
+    await h.tick();
     expect((await h.call("DELETE", GUARD)).status).toBe(204);
     expect((await h.call("GET", GUARD)).status).toBe(404);
     const [run] = h.rows("select * from guard_runs");
     expect(run).toMatchObject({ end_reason: "guard_removed" });
     expect(run!.ended_at).not.toBeNull();
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     expect(h.audit("guard.removed")).toHaveLength(1);
     expect((await h.call("DELETE", GUARD)).status).toBe(404);
   });

@@ -1,11 +1,12 @@
 import { createApp } from "../../server/app.js";
-import { createDeps } from "../../server/create-deps.js";
+import { closeDeps, createDeps } from "../../server/create-deps.js";
 import type { GuardLoopOptions } from "../../server/guard/guard-options.js";
 import { tickGuards } from "../../server/guard/guard-tick.js";
 import { type WebhookOptions, webhookDispatcherOf } from "../../server/webhooks/dispatcher.js";
 import { jsonRequest, readAnswer } from "../helpers/http.js";
 import { type ArmInput, postMetrics, report } from "../helpers/metrics.js";
 import { ADMIN } from "../helpers/server.js";
+import { sqliteOf } from "../helpers/sqlite.js";
 
 export const START = Date.parse("2026-03-02T09:00:00.000Z");
 
@@ -13,11 +14,11 @@ export const START = Date.parse("2026-03-02T09:00:00.000Z");
  * The app with every feature's routes over an in-memory store and a fake clock; the guard loop is
  * not started: tests call `tick()` (tickGuards at the fake now) themselves.
  */
-export function guardHarness(opts: { loop?: GuardLoopOptions; webhooks?: WebhookOptions } = {}) {
+export async function guardHarness(opts: { loop?: GuardLoopOptions; webhooks?: WebhookOptions } = {}) {
   let now = START;
   const clock = { now: () => now };
   const logs: string[] = [];
-  const deps = createDeps({
+  const deps = await createDeps({
     database: ":memory:",
     adminToken: ADMIN,
     clock,
@@ -85,7 +86,7 @@ export function guardHarness(opts: { loop?: GuardLoopOptions; webhooks?: Webhook
       return r.body;
     },
     audit(action: string) {
-      return deps.database.sqlite
+      return sqliteOf(deps)
         .prepare("select * from audit_events where action = ? order by id")
         .all(action)
         .map((row) => {
@@ -98,10 +99,10 @@ export function guardHarness(opts: { loop?: GuardLoopOptions; webhooks?: Webhook
         }) as Array<Record<string, unknown> & { detail: Record<string, unknown>; after: unknown }>;
     },
     rows(sql: string) {
-      return deps.database.sqlite.prepare(sql).all() as Array<Record<string, unknown>>;
+      return sqliteOf(deps).prepare(sql).all() as Array<Record<string, unknown>>;
     },
     close() {
-      deps.database.close();
+      return closeDeps(deps);
     },
   };
   return h;

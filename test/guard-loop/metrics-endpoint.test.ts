@@ -3,9 +3,10 @@ import { LATENCY_BUCKETS_MS } from "../../sdk/core/latency-buckets.js";
 import { METRICS_MAX_ENTRIES } from "../../sdk/core/metrics-report.js";
 import { pruneMetrics } from "../../server/metrics/prune.js";
 import { histogram, postMetrics, report, times } from "../helpers/metrics.js";
+import { sqliteOf } from "../helpers/sqlite.js";
 import { guardHarness, START } from "./harness.js";
 
-let h: ReturnType<typeof guardHarness>;
+let h: Awaited<ReturnType<typeof guardHarness>>;
 let client: string;
 let stagingServer: string;
 
@@ -28,7 +29,7 @@ const buckets = (): BucketRow[] =>
   }));
 
 beforeAll(async () => {
-  h = guardHarness();
+  h = await guardHarness();
   await h.flag("new-checkout", 10);
   await h.call("POST", "/api/flags", { key: "banner", type: "boolean", clientVisible: true });
   await h.call("POST", "/api/flags", { key: "old-thing", type: "boolean" });
@@ -182,7 +183,7 @@ describe("POST /api/sdk/metrics rejects bad input and stores nothing", () => {
 
 describe("stored counts", () => {
   it("adds reports to the 10 s bucket of the server's receive time, per flag and arm", async () => {
-    h.deps.database.sqlite.prepare("delete from metric_buckets").run();
+    sqliteOf(h.deps).prepare("delete from metric_buckets").run();
     const r = report({
       "new-checkout": {
         treatment: {
@@ -215,7 +216,7 @@ describe("stored counts", () => {
   });
 
   it("merges entries of the same flag and arm within one report", async () => {
-    h.deps.database.sqlite.prepare("delete from metric_buckets").run();
+    sqliteOf(h.deps).prepare("delete from metric_buckets").run();
     const e = { flagKey: "new-checkout", arm: "control" as const, exposures: 5, failures: 1 };
     const res = await postMetrics(h.app, h.serverToken, { counts: [e, e, e] });
     expect(res.body).toEqual({ accepted: 3 });
@@ -249,12 +250,12 @@ describe("stored counts", () => {
   });
 
   it("prunes buckets older than the retention", async () => {
-    h.deps.database.sqlite.prepare("delete from metric_buckets").run();
+    sqliteOf(h.deps).prepare("delete from metric_buckets").run();
     const r = report({ "new-checkout": { control: { exposures: 1 } } });
     await postMetrics(h.app, h.serverToken, r);
     h.advance(25 * 60 * 60 * 1000);
     await postMetrics(h.app, h.serverToken, r);
-    expect(pruneMetrics(h.deps.db, h.now())).toBe(1);
+    expect(await pruneMetrics(h.deps.database, h.now())).toBe(1);
     expect(buckets()).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@ import { type WebhookOptions, webhookDispatcherOf } from "../../server/webhooks/
 import { postMetrics, report } from "../helpers/metrics.js";
 import { api, freePort, startServer } from "../helpers/server.js";
 import { eventually, sleep } from "../helpers/server-token.js";
+import { sqliteOf } from "../helpers/sqlite.js";
 
 type Running = Awaited<ReturnType<typeof startServer>>;
 let server: Running | undefined;
@@ -59,7 +60,7 @@ describe("webhooks of a rollback", () => {
     await call("POST", "/api/environments/production/webhooks", { url, events: ["guard.rolled_back"] });
     tickGuards(server.deps, Date.now());
     expect((await postMetrics(server.url, token, broken)).status).toBe(202);
-    expect(tickGuards(server.deps, Date.now())[0]!.action).toBe("rolled_back");
+    expect((await tickGuards(server.deps, Date.now()))[0]!.action).toBe("rolled_back");
 
     await eventually(() => got.length === 1, 5000, "the webhook");
     const [hook] = got;
@@ -97,7 +98,7 @@ describe("webhooks of a rollback", () => {
     await postMetrics(server.url, token, broken);
 
     const started = performance.now();
-    const [result] = tickGuards(server.deps, Date.now());
+    const [result] = await tickGuards(server.deps, Date.now());
     const tookMs = performance.now() - started;
     expect(result!.action).toBe("rolled_back");
     expect(tookMs).toBeLessThan(200);
@@ -118,7 +119,7 @@ describe("webhooks of a rollback", () => {
     tickGuards(server.deps, Date.now());
     await postMetrics(server.url, token, broken);
     const started = performance.now();
-    expect(tickGuards(server.deps, Date.now())[0]!.action).toBe("rolled_back");
+    expect((await tickGuards(server.deps, Date.now()))[0]!.action).toBe("rolled_back");
     expect(performance.now() - started).toBeLessThan(200);
     // Two attempts, each given up after its 100 ms timeout, long after the rollback committed.
     await webhookDispatcherOf(server.deps).idle();
@@ -128,7 +129,7 @@ describe("webhooks of a rollback", () => {
 
   it("the server's own loop rolls back a hard break (tick every 50 ms)", async () => {
     const { call, token } = await guardedServer({ baseDelayMs: 10 }, 50);
-    const sql = (q: string) => server!.deps.database.sqlite.prepare(q).get() as { n: number };
+    const sql = (q: string) => sqliteOf(server!.deps).prepare(q).get() as { n: number };
     await eventually(() => sql("select count(*) n from guard_runs").n === 1, 5000, "the run to open");
     await postMetrics(server!.url, token, broken);
     const percentage =

@@ -3,6 +3,7 @@ import type { RollguardError } from "../../sdk/node/index.js";
 import { booleanConfig } from "../core/flag-fixtures.js";
 import { freePort } from "../helpers/server.js";
 import { eventually, sleep } from "../helpers/server-token.js";
+import { sqliteOf } from "../helpers/sqlite.js";
 import { client, closeClients, serverWithFlag } from "./sdk-fixture.js";
 
 type Fixture = Awaited<ReturnType<typeof serverWithFlag>>;
@@ -15,7 +16,7 @@ afterEach(async () => {
 
 /** What the server stored, summed over buckets: `flag/arm` → counts. */
 function stored(f: Fixture) {
-  const rows = f.server.deps.database.sqlite
+  const rows = sqliteOf(f.server.deps)
     .prepare(
       "select flag_key, arm, sum(exposures) exposures, sum(failures) failures from metric_buckets group by flag_key, arm",
     )
@@ -26,7 +27,7 @@ function stored(f: Fixture) {
 }
 
 function customOf(f: Fixture, flag: string, arm: string) {
-  const rows = f.server.deps.database.sqlite
+  const rows = sqliteOf(f.server.deps)
     .prepare("select custom from metric_buckets where flag_key = ? and arm = ?")
     .all(flag, arm) as Array<{ custom: string }>;
   return rows.map((r) => JSON.parse(r.custom));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createDeps } from "../../server/create-deps.js";
+import { closeDeps, createDeps } from "../../server/create-deps.js";
 import { createFlag } from "../../server/flags/flag-commands.js";
 import { rolloutPlansFeature } from "../../server/plans/feature.js";
 import { createPlan } from "../../server/plans/plan-commands.js";
@@ -9,9 +9,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("the rollout-plans feature's loop", () => {
   it("ticks on its interval and moves plans with the real clock", async () => {
-    const deps = createDeps({ database: ":memory:", log: () => {} });
-    createFlag(deps, { key: "loop", type: "boolean" }, { actor: "test" });
-    const plan = createPlan(
+    const deps = await createDeps({ database: ":memory:", log: () => {} });
+    await createFlag(deps, { key: "loop", type: "boolean" }, { actor: "test" });
+    const plan = await createPlan(
       deps,
       "loop",
       "production",
@@ -21,18 +21,19 @@ describe("the rollout-plans feature's loop", () => {
     const stop = rolloutPlansFeature.start!(deps, { tickMs: 5 });
     try {
       const deadline = Date.now() + 2_000;
-      while (findPlan(deps.db, plan.id)!.state !== "completed" && Date.now() < deadline) await sleep(5);
-      expect(findPlan(deps.db, plan.id)).toMatchObject({ state: "completed", currentStage: 2 });
+      while ((await findPlan(deps.db, plan.id))!.state !== "completed" && Date.now() < deadline)
+        await sleep(5);
+      expect(await findPlan(deps.db, plan.id)).toMatchObject({ state: "completed", currentStage: 2 });
     } finally {
       await stop();
-      deps.database.close();
+      await closeDeps(deps);
     }
   });
 
   it("never lets a failing tick escape: it logs and keeps going", async () => {
     const logged: string[] = [];
-    const deps = createDeps({ database: ":memory:", log: (message) => logged.push(message) });
-    deps.database.close(); // every query now throws
+    const deps = await createDeps({ database: ":memory:", log: (message) => logged.push(message) });
+    await deps.database.close(); // every query now throws
     const stop = rolloutPlansFeature.start!(deps, { tickMs: 5 });
     await sleep(40);
     await stop();

@@ -1,8 +1,8 @@
+import { and, eq } from "drizzle-orm";
 import { createApp } from "../../server/app.js";
-import { createDeps } from "../../server/create-deps.js";
+import { closeDeps, createDeps } from "../../server/create-deps.js";
 import { patchFlagState } from "../../server/flags/flag-commands.js";
-import { findState } from "../../server/flags/flag-rows.js";
-import { guardRuns, guards, metricBuckets } from "../../server/kernel/db/schema.js";
+import { flagStates, guardRuns, guards, metricBuckets } from "../../server/kernel/db/schema.js";
 import { tickPlans } from "../../server/plans/tick-plans.js";
 import { tickSchedules } from "../../server/plans/tick-schedules.js";
 import { ADMIN } from "../helpers/server.js";
@@ -26,11 +26,27 @@ export function fakeClock(start = Date.UTC(2030, 0, 1, 9)) {
  * The app with the plan routes over an in-memory store and a fake clock. Traffic and guard state
  * are rows written directly, as the metrics endpoint and the guard loop would write them.
  */
-export function planHarness() {
+export async function planHarness() {
   const clock = fakeClock();
   const logged: unknown[] = [];
-  const deps = createDeps({ database: ":memory:", adminToken: ADMIN, clock, log: (_m, e) => logged.push(e) });
+  const deps = await createDeps({
+    database: ":memory:",
+    adminToken: ADMIN,
+    clock,
+    log: (_m, e) => logged.push(e),
+  });
   const app = createApp(deps);
+
+  // Read synchronously (SQLite's own API, in tests only), so assertions stay one-liners.
+  function stateRow(key: string, env: string) {
+    const row = deps.db
+      .select()
+      .from(flagStates)
+      .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, env)))
+      .get();
+    if (!row) throw new Error(`no state of ${key} in ${env}`);
+    return row;
+  }
 
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const res = await app.request(path, {
@@ -54,16 +70,16 @@ export function planHarness() {
     call,
     logged,
     /** One pass of the background loop at the fake clock's time. */
-    tick() {
-      const schedules = tickSchedules(deps, clock.now());
-      const plans = tickPlans(deps, clock.now());
+    async tick() {
+      const schedules = await tickSchedules(deps, clock.now());
+      const plans = await tickPlans(deps, clock.now());
       return [...schedules.map((s) => s.action), ...plans.map((p) => p.action)];
     },
     percentage(key: string, env = ENV) {
-      return findState(deps.db, key, env)!.percentageMilli / 1000;
+      return stateRow(key, env).percentageMilli / 1000;
     },
     state(key: string, env = ENV) {
-      return findState(deps.db, key, env)!;
+      return stateRow(key, env);
     },
     /** Treatment (and as many control) exposures in the 10 s bucket holding `at`. */
     traffic(key: string, exposures: number, at = clock.now(), env = ENV) {
@@ -126,11 +142,11 @@ export function planHarness() {
     patch(key: string, patch: { percentage?: number; enabled?: boolean }, actor: string, env = ENV) {
       return patchFlagState(deps, key, env, patch, { actor });
     },
-    close: () => deps.database.close(),
+    close: () => closeDeps(deps),
   };
 }
 
-export type Harness = ReturnType<typeof planHarness>;
+export type Harness = Awaited<ReturnType<typeof planHarness>>;
 
 export async function newFlag(h: Harness, key: string) {
   const res = await h.call("POST", "/api/flags", { key, type: "boolean" });

@@ -4,7 +4,7 @@ import { ENV, type Harness, MIN, newFlag, newPlan, planHarness } from "./harness
 
 let h: Harness;
 beforeEach(async () => {
-  h = planHarness();
+  h = await planHarness();
   await newFlag(h, "search");
 });
 afterEach(() => h.close());

@@ -3,7 +3,7 @@ import { ENV, type Harness, MIN, newFlag, newPlan, planActions, planHarness } fr
 
 let h: Harness;
 beforeEach(async () => {
-  h = planHarness();
+  h = await planHarness();
   await newFlag(h, "checkout");
 });
 afterEach(() => h.close());
@@ -32,7 +32,7 @@ describe("a running plan, tick by tick with a fake clock", () => {
       h.clock.advance(MIN);
       h.traffic("checkout", needs[i]!);
       h.clock.advance(holds[i]! - MIN - 1);
-      expect(h.tick()).toEqual([]);
+      expect(await h.tick()).toEqual([]);
       expect((await current(plan.id)).progress).toMatchObject({
         waitingFor: ["min_hold"],
         exposures: needs[i],
@@ -40,8 +40,8 @@ describe("a running plan, tick by tick with a fake clock", () => {
       // The hold is over: it advances exactly then, and only one stage per tick.
       h.clock.advance(1);
       expect(h.clock.now() - started).toBe(holds[i]);
-      expect(h.tick()).toEqual([i < 2 ? "plan.advanced" : "plan.completed"]);
-      expect(h.tick()).toEqual([]);
+      expect(await h.tick()).toEqual([i < 2 ? "plan.advanced" : "plan.completed"]);
+      expect(await h.tick()).toEqual([]);
       expect(h.percentage("checkout")).toBe([5, 20, 100][i]);
     }
     const done = await current(plan.id);
@@ -78,19 +78,19 @@ describe("a running plan, tick by tick with a fake clock", () => {
     await newPlan(h, "checkout", { stages: STAGES });
     h.traffic("checkout", 100, h.clock.now() - 60_000); // before the stage began
     h.clock.advance(10 * MIN);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     h.traffic("checkout", 99);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     h.clock.advance(10_000);
     h.traffic("checkout", 1);
-    expect(h.tick()).toEqual(["plan.advanced"]);
+    expect(await h.tick()).toEqual(["plan.advanced"]);
   });
 
   it("with no guard at all, exposures and holds alone decide", async () => {
     await newPlan(h, "checkout", { stages: STAGES });
     h.clock.advance(10 * MIN);
     h.traffic("checkout", 100);
-    expect(h.tick()).toEqual(["plan.advanced"]);
+    expect(await h.tick()).toEqual(["plan.advanced"]);
   });
 
   for (const state of ["warning", "no_data", "paused"] as const) {
@@ -100,13 +100,13 @@ describe("a running plan, tick by tick with a fake clock", () => {
       h.clock.advance(15 * MIN);
       h.traffic("checkout", 1000);
       for (let i = 0; i < 3; i++) {
-        expect(h.tick()).toEqual([]);
+        expect(await h.tick()).toEqual([]);
         h.clock.advance(5 * MIN);
       }
       expect((await current(plan.id)).progress).toMatchObject({ guard: state, waitingFor: ["guard"] });
       expect(h.percentage("checkout")).toBe(1);
       h.guard("checkout", "healthy");
-      expect(h.tick()).toEqual(["plan.advanced"]);
+      expect(await h.tick()).toEqual(["plan.advanced"]);
       expect(h.percentage("checkout")).toBe(5);
     });
   }
@@ -116,7 +116,7 @@ describe("a running plan, tick by tick with a fake clock", () => {
     h.guard("checkout", "rolled_back", { endedAt: h.clock.now() - MIN }); // an old run, before the plan
     h.clock.advance(15 * MIN);
     h.traffic("checkout", 1000);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     const plan = (await h.call("GET", `/api/flags/checkout/environments/${ENV}/plans/current`)).body;
     expect(plan.progress).toMatchObject({ guard: "no_data", waitingFor: ["guard"] });
   });
@@ -126,15 +126,15 @@ describe("a running plan, tick by tick with a fake clock", () => {
     h.guard("checkout", "healthy");
     h.clock.advance(10 * MIN);
     h.traffic("checkout", 100);
-    expect(h.tick()).toEqual(["plan.advanced"]);
+    expect(await h.tick()).toEqual(["plan.advanced"]);
     h.clock.advance(MIN);
     h.guard("checkout", "rolled_back");
-    expect(h.tick()).toEqual(["plan.rolled_back"]);
+    expect(await h.tick()).toEqual(["plan.rolled_back"]);
     expect(h.percentage("checkout")).toBe(0);
     expect(h.state("checkout").previousPercentageMilli).toBe(5000);
     expect(await current(plan.id)).toMatchObject({ state: "rolled_back", active: false, currentStage: 1 });
     h.clock.advance(60 * MIN);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     expect(h.percentage("checkout")).toBe(0);
   });
 
@@ -142,12 +142,12 @@ describe("a running plan, tick by tick with a fake clock", () => {
     const plan = await newPlan(h, "checkout", { stages: STAGES });
     h.clock.advance(MIN);
     h.patch("checkout", { percentage: 0 }, "guard:error-rate");
-    expect(h.tick()).toEqual(["plan.rolled_back"]);
+    expect(await h.tick()).toEqual(["plan.rolled_back"]);
     const after = await current(plan.id);
     expect(after.state).toBe("rolled_back");
     expect(after.history.at(-1)).toMatchObject({ to: "rolled_back", detail: { reason: "guard_rollback" } });
     const versions = h.state("checkout").version;
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     expect(h.state("checkout").version).toBe(versions);
   });
 
@@ -155,9 +155,9 @@ describe("a running plan, tick by tick with a fake clock", () => {
     const plan = await newPlan(h, "checkout", { stages: STAGES });
     h.clock.advance(60 * MIN - 1);
     h.traffic("checkout", 99);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     h.clock.advance(1);
-    expect(h.tick()).toEqual(["plan.paused"]);
+    expect(await h.tick()).toEqual(["plan.paused"]);
     const paused = await current(plan.id);
     expect(paused).toMatchObject({ state: "inconclusive", active: true, currentStage: 0 });
     expect(paused.history.at(-1).detail).toMatchObject({
@@ -167,7 +167,7 @@ describe("a running plan, tick by tick with a fake clock", () => {
     expect(h.percentage("checkout")).toBe(1);
     h.clock.advance(10 * 60 * MIN);
     h.traffic("checkout", 1000);
-    expect(h.tick()).toEqual([]); // inconclusive waits for a person
+    expect(await h.tick()).toEqual([]); // inconclusive waits for a person
     h.clock.advance(10_000);
 
     // Resume starts the stage again: its holds and exposures count from now.
@@ -175,20 +175,20 @@ describe("a running plan, tick by tick with a fake clock", () => {
       200,
     );
     h.clock.advance(10 * MIN);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     h.clock.advance(10_000);
     h.traffic("checkout", 100);
-    expect(h.tick()).toEqual(["plan.advanced"]);
+    expect(await h.tick()).toEqual(["plan.advanced"]);
   });
 
   it("onMaxHold advance: advances on time alone when the guard is healthy, not when it warns", async () => {
     const plan = await newPlan(h, "checkout", { stages: STAGES, onMaxHold: "advance" });
     h.clock.advance(60 * MIN);
-    expect(h.tick()).toEqual(["plan.advanced"]);
+    expect(await h.tick()).toEqual(["plan.advanced"]);
     expect((await current(plan.id)).history.at(-1).detail.reason).toBe("max_hold");
     h.guard("checkout", "warning");
     h.clock.advance(2 * 60 * MIN);
-    expect(h.tick()).toEqual(["plan.paused"]);
+    expect(await h.tick()).toEqual(["plan.paused"]);
     expect(await current(plan.id)).toMatchObject({ state: "inconclusive", currentStage: 1 });
     expect(h.percentage("checkout")).toBe(5);
   });
@@ -196,7 +196,7 @@ describe("a running plan, tick by tick with a fake clock", () => {
   it("onMaxHold rollback: sets 0% and ends the plan", async () => {
     const plan = await newPlan(h, "checkout", { stages: STAGES, onMaxHold: "rollback" });
     h.clock.advance(60 * MIN);
-    expect(h.tick()).toEqual(["plan.rolled_back"]);
+    expect(await h.tick()).toEqual(["plan.rolled_back"]);
     expect(h.percentage("checkout")).toBe(0);
     expect(await current(plan.id)).toMatchObject({ state: "rolled_back" });
   });
@@ -204,7 +204,7 @@ describe("a running plan, tick by tick with a fake clock", () => {
   it("pauses when a person changes the percentage or switches the flag off, and resume sets the stage again", async () => {
     const plan = await newPlan(h, "checkout", { stages: STAGES });
     h.patch("checkout", { percentage: 3 }, "token:alice (t1)");
-    expect(h.tick()).toEqual(["plan.paused"]);
+    expect(await h.tick()).toEqual(["plan.paused"]);
     const paused = await current(plan.id);
     expect(paused.state).toBe("paused");
     expect(paused.history.at(-1).detail).toMatchObject({
@@ -217,7 +217,7 @@ describe("a running plan, tick by tick with a fake clock", () => {
     expect(h.percentage("checkout")).toBe(1);
 
     h.patch("checkout", { enabled: false }, "token:alice (t1)");
-    expect(h.tick()).toEqual(["plan.paused"]);
+    expect(await h.tick()).toEqual(["plan.paused"]);
     const refused = await h.call("POST", `/api/plans/${plan.id}/resume`);
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toMatch(/switched off/);
@@ -229,14 +229,14 @@ describe("a running plan, tick by tick with a fake clock", () => {
     expect(paused.body).toMatchObject({ state: "paused", version: 3 });
     h.clock.advance(5 * 60 * MIN);
     h.traffic("checkout", 10_000);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     const advanced = await h.call("POST", `/api/plans/${plan.id}/advance`);
     expect(advanced.body).toMatchObject({ state: "running", currentStage: 1, currentPercentage: 5 });
     expect(h.percentage("checkout")).toBe(5);
     const aborted = await h.call("POST", `/api/plans/${plan.id}/abort`);
     expect(aborted.body).toMatchObject({ state: "aborted", active: false });
     expect(h.percentage("checkout")).toBe(5);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     const audit = await h.call("GET", `/api/audit?flag=checkout&environment=${ENV}&action=plan.paused`);
     expect(audit.body.events[0]).toMatchObject({
       actor: "token:ROLLGUARD_ADMIN_TOKEN (env-admin)",
@@ -254,7 +254,7 @@ describe("a running plan, tick by tick with a fake clock", () => {
   it("aborts a running plan whose flag was archived", async () => {
     const plan = await newPlan(h, "checkout", { stages: STAGES });
     await h.call("POST", "/api/flags/checkout/archive");
-    expect(h.tick()).toEqual(["plan.aborted"]);
+    expect(await h.tick()).toEqual(["plan.aborted"]);
     expect((await current(plan.id)).history.at(-1).detail.reason).toBe("flag_archived");
   });
 
@@ -262,7 +262,7 @@ describe("a running plan, tick by tick with a fake clock", () => {
     const plan = await newPlan(h, "checkout", { preset: "canary", start: false });
     expect(plan).toMatchObject({ state: "pending", currentStage: -1, currentPercentage: null });
     h.clock.advance(60 * MIN);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     expect(h.percentage("checkout")).toBe(0);
     const started = await h.call("POST", `/api/plans/${plan.id}/start`);
     expect(started.body).toMatchObject({ state: "running", currentStage: 0, currentPercentage: 10 });

@@ -4,14 +4,14 @@ import { testApp } from "../helpers/app.js";
 // A plan's first stage below a live flag's percentage would take users out of the rollout at
 // start: refused unless the request says so, and a refusal changes nothing.
 
-let t: ReturnType<typeof testApp>;
+let t: Awaited<ReturnType<typeof testApp>>;
 afterEach(() => t.close());
 
 const PLANS = "/api/flags/live/environments/production/plans";
 
 describe("a plan that would lower a live flag", () => {
   it("is refused with 409 and what to send, and leaves the flag and plans as they were", async () => {
-    t = testApp();
+    t = await testApp();
     await t.call("POST", "/api/flags", { key: "live", type: "boolean" });
     await t.call("PATCH", "/api/flags/live/environments/production", { percentage: 100 });
     const refused = await t.call("POST", PLANS, { preset: "default" });
@@ -25,7 +25,7 @@ describe("a plan that would lower a live flag", () => {
   });
 
   it("goes ahead with allowLower: true, and without it when the flag is off or not above the first stage", async () => {
-    t = testApp();
+    t = await testApp();
     await t.call("POST", "/api/flags", { key: "live", type: "boolean" });
     await t.call("PATCH", "/api/flags/live/environments/production", { percentage: 100 });
     const lowered = await t.call("POST", PLANS, { preset: "default", allowLower: true });

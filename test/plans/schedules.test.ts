@@ -3,7 +3,7 @@ import { ENV, type Harness, MIN, newFlag, newPlan, planHarness } from "./harness
 
 let h: Harness;
 beforeEach(async () => {
-  h = planHarness();
+  h = await planHarness();
   await newFlag(h, "banner");
 });
 afterEach(() => h.close());
@@ -24,14 +24,14 @@ describe("scheduled changes", () => {
     const id = created.body.id;
 
     h.clock.advance(30 * MIN - 1);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     expect(h.percentage("banner")).toBe(0);
     h.clock.advance(1);
-    expect(h.tick()).toEqual(["schedule.applied"]);
+    expect(await h.tick()).toEqual(["schedule.applied"]);
     expect(h.percentage("banner")).toBe(25);
     const version = h.state("banner").version;
     h.clock.advance(MIN);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     expect(h.state("banner").version).toBe(version);
 
     const row = await h.call("GET", `/api/schedules/${id}`);
@@ -60,7 +60,7 @@ describe("scheduled changes", () => {
       { enabled: false },
     ]);
     h.clock.advance(3 * 60 * MIN);
-    expect(h.tick()).toEqual(["schedule.applied", "schedule.applied"]);
+    expect(await h.tick()).toEqual(["schedule.applied", "schedule.applied"]);
     expect(h.state("banner")).toMatchObject({ percentageMilli: 50_000, enabled: false });
     expect((await h.call("GET", `${schedules}?state=pending`)).body.schedules).toEqual([]);
   });
@@ -71,7 +71,7 @@ describe("scheduled changes", () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.state).toBe("cancelled");
     h.clock.advance(20 * MIN);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual([]);
     expect(h.percentage("banner")).toBe(0);
     expect((await h.call("DELETE", "/api/schedules/sched_000000000000")).status).toBe(404);
   });
@@ -80,8 +80,8 @@ describe("scheduled changes", () => {
     const created = await h.call("POST", schedules, { in: "10m", percentage: 10 });
     await h.call("POST", "/api/flags/banner/archive");
     h.clock.advance(10 * MIN);
-    expect(h.tick()).toEqual(["schedule.failed"]);
-    expect(h.tick()).toEqual([]);
+    expect(await h.tick()).toEqual(["schedule.failed"]);
+    expect(await h.tick()).toEqual([]);
     const row = await h.call("GET", `/api/schedules/${created.body.id}`);
     expect(row.body).toMatchObject({ state: "failed", error: "flag `banner` does not exist" });
   });
@@ -90,7 +90,7 @@ describe("scheduled changes", () => {
     const plan = await newPlan(h, "banner", { preset: "canary" });
     await h.call("POST", schedules, { in: "5m", percentage: 0 });
     h.clock.advance(5 * MIN);
-    expect(h.tick()).toEqual(["schedule.applied", "plan.paused"]);
+    expect(await h.tick()).toEqual(["schedule.applied", "plan.paused"]);
     const after = await h.call("GET", `/api/plans/${plan.id}`);
     expect(after.body.history.at(-1).detail).toMatchObject({
       reason: "manual_change",

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testApp } from "../helpers/app.js";
+import { sqliteOf } from "../helpers/sqlite.js";
 
-let t: ReturnType<typeof testApp>;
+let t: Awaited<ReturnType<typeof testApp>>;
 let server: string;
 let client: string;
 let revoked: string;
 
 /** Everything a request could have changed, read straight from the store. */
 function snapshot() {
-  const q = (sql: string) => t.deps.database.sqlite.prepare(sql).all();
+  const q = (sql: string) => sqliteOf(t.deps).prepare(sql).all();
   return JSON.stringify({
     flags: q("select * from flags order by key"),
     states: q("select * from flag_states order by flag_key, environment"),
@@ -20,7 +21,7 @@ function snapshot() {
 }
 
 beforeAll(async () => {
-  t = testApp();
+  t = await testApp();
   await t.call("POST", "/api/flags", { key: "new-checkout", type: "boolean" });
   await t.call("PATCH", "/api/flags/new-checkout/environments/production", { percentage: 10 });
   server = (await t.call("POST", "/api/tokens", { scope: "server", environment: "production" })).body.token;

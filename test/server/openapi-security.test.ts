@@ -9,7 +9,7 @@ const METHODS = ["get", "put", "post", "delete", "patch"] as const;
 
 describe("/openapi.json security", () => {
   it("declares security on every operation; the open ones are health only", async () => {
-    const t = testApp();
+    const t = await testApp();
     try {
       const doc = (await (await t.app.request("/openapi.json")).json()) as {
         paths: Record<string, Record<string, { security?: unknown[] }>>;
@@ -35,7 +35,7 @@ describe("/openapi.json security", () => {
   });
 
   it("refuses every protected operation without a token (401)", async () => {
-    const t = testApp();
+    const t = await testApp();
     try {
       const doc = (await (await t.app.request("/openapi.json")).json()) as {
         paths: Record<string, Record<string, { security?: unknown[] }>>;
@@ -60,7 +60,7 @@ describe("/openapi.json security", () => {
 
 describe("a JSON body sent without its content-type", () => {
   it("gets a 415 whose detail names application/json, and changes nothing", async () => {
-    const t = testApp();
+    const t = await testApp();
     try {
       const res = await t.app.request("/api/flags", {
         method: "POST",

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { testApp } from "../helpers/app.js";
+import { sqliteOf } from "../helpers/sqlite.js";
 
-let t: ReturnType<typeof testApp>;
-beforeEach(() => {
-  t = testApp();
+let t: Awaited<ReturnType<typeof testApp>>;
+beforeEach(async () => {
+  t = await testApp();
 });
 afterEach(() => t.close());
 
@@ -158,7 +159,7 @@ describe("REST API", () => {
     const listed = await t.call("GET", "/api/tokens");
     expect(listed.body.tokens).toHaveLength(1);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
-    const row = t.deps.database.sqlite.prepare("select hash from tokens").get() as { hash: string };
+    const row = sqliteOf(t.deps).prepare("select hash from tokens").get() as { hash: string };
     expect(row.hash).not.toContain(created.body.token);
     expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
   });

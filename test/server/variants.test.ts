@@ -5,7 +5,7 @@ import { testApp } from "../helpers/app.js";
 // variants serve nobody until weights or rules name them, and a variant still in use cannot be
 // removed, so no user is ever left on a variant that no longer exists.
 
-let t: ReturnType<typeof testApp>;
+let t: Awaited<ReturnType<typeof testApp>>;
 afterEach(() => t.close());
 
 const COLORS = [
@@ -14,7 +14,7 @@ const COLORS = [
 ];
 
 async function colorFlag() {
-  t = testApp();
+  t = await testApp();
   const created = await t.call("POST", "/api/flags", {
     key: "color",
     type: "string",
@@ -94,7 +94,7 @@ describe("editing a flag's variants", () => {
   });
 
   it("keeps boolean flags' variants fixed, and checks new values against the type", async () => {
-    t = testApp();
+    t = await testApp();
     await t.call("POST", "/api/flags", { key: "b", type: "boolean" });
     const fixed = await t.call("PATCH", "/api/flags/b", { variants: COLORS });
     expect(fixed.status).toBe(400);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { streamHubOf } from "../../server/streaming/feature.js";
 import { api, startServer } from "../helpers/server.js";
 import { createToken, eventually } from "../helpers/server-token.js";
+import { sqliteOf } from "../helpers/sqlite.js";
 import { RawSseReader } from "./raw-sse-reader.js";
 
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -121,7 +122,7 @@ describe("GET /api/sdk/stream", () => {
     await patch("checkout", { percentage: 20 });
     await patch("checkout", { percentage: 21 });
     // The change path keeps the last CHANGE_LOG_LIMIT changes; prune as it would after many more.
-    server.deps.database.sqlite
+    sqliteOf(server.deps)
       .prepare("delete from change_log where environment = 'production' and revision <= ?")
       .run(old + 1);
     const current = await revision();

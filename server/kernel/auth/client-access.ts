@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppDeps } from "../deps.js";
 import { checkOrigin, cors } from "./cors.js";
-import { type AuthEnv, authenticate, bearer } from "./require-token.js";
+import { type AuthEnv, admitPrincipal, bearer } from "./require-token.js";
 import type { Principal } from "./token-store.js";
 
 /** Who may call the browser-facing routes (admin tokens pass every check). */
@@ -23,13 +23,34 @@ export interface RequestHead {
  * principal, or throws the Problem that answers the request. `known` hears of the principal as
  * soon as the token passed, so an answer refused for its origin is still known to be this token's.
  */
-export function admitBrowserRequest(
+export async function admitBrowserRequest(
   deps: AppDeps,
   head: RequestHead,
   known?: (principal: Principal) => void,
+): Promise<Principal> {
+  const secret = bearer(head.authorization) ?? head.queryToken;
+  return admitResolved(deps, head, secret ? await deps.tokens.resolve(secret) : null, known);
+}
+
+/**
+ * `admitBrowserRequest` from memory only, for the evaluate lane: the principal, or undefined when
+ * its token is not in the token cache (the lane then hands the request to the route). Throws as
+ * `admitBrowserRequest` does.
+ */
+export function admitCachedBrowserRequest(deps: AppDeps, head: RequestHead): Principal | undefined {
+  const secret = bearer(head.authorization) ?? head.queryToken;
+  const principal = secret ? deps.tokens.cached(secret) : null;
+  return principal === undefined ? undefined : admitResolved(deps, head, principal);
+}
+
+function admitResolved(
+  deps: AppDeps,
+  head: RequestHead,
+  resolved: Principal | null,
+  known?: (principal: Principal) => void,
 ): Principal {
   const secret = bearer(head.authorization) ?? head.queryToken;
-  const principal = authenticate(deps.tokens, CLIENT_API_SCOPES, secret);
+  const principal = admitPrincipal(CLIENT_API_SCOPES, secret, resolved);
   known?.(principal);
   checkOrigin(deps, principal, head.origin);
   return principal;
@@ -50,7 +71,7 @@ export function browserAccess(
       origin: c.req.header("origin"),
       queryToken: opts.allowQuery ? c.req.query("token") : undefined,
     };
-    admitBrowserRequest(deps, head, (principal) => c.set("principal", principal));
+    await admitBrowserRequest(deps, head, (principal) => c.set("principal", principal));
     await next();
   };
   return [cors(deps), admit];

@@ -26,12 +26,12 @@ export function cors(deps: AppDeps): MiddlewareHandler<AuthEnv> {
     known = new KnownOrigins(deps.db, deps.clock);
     knownOrigins.set(deps, known);
   }
-  const anyAllows = (origin: string) => allows(deps.corsOrigins, origin) || known.has(origin);
+  const anyAllows = async (origin: string) => allows(deps.corsOrigins, origin) || (await known.has(origin));
 
   return async (c, next) => {
     const origin = c.req.header("origin");
     if (c.req.method === "OPTIONS") {
-      if (!origin || !anyAllows(origin)) {
+      if (!origin || !(await anyAllows(origin))) {
         return problemResponse(
           c,
           problems.forbidden(
@@ -54,7 +54,7 @@ export function cors(deps: AppDeps): MiddlewareHandler<AuthEnv> {
     if (!origin || c.res === RESPONSE_ALREADY_SENT) return;
     const principal = c.get("principal") as Principal | undefined;
     // Without a principal (401) the page may still read why, when the origin is one we know.
-    const ok = principal ? originAllowed(deps, principal, origin) : anyAllows(origin);
+    const ok = principal ? originAllowed(deps, principal, origin) : await anyAllows(origin);
     c.res.headers.append("vary", "Origin");
     if (!ok) return;
     for (const [name, value] of Object.entries(corsHeaders(origin))) c.res.headers.set(name, value);

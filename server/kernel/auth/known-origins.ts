@@ -20,14 +20,13 @@ export class KnownOrigins {
     private readonly clock: Clock,
   ) {}
 
-  has(origin: string): boolean {
+  async has(origin: string): Promise<boolean> {
     const now = this.clock.now();
     if (now >= this.#until) {
-      const rows = this.db
+      const rows = await this.db
         .select({ allowed: tokens.allowedOrigins })
         .from(tokens)
-        .where(isNull(tokens.revokedAt))
-        .all();
+        .where(isNull(tokens.revokedAt));
       this.#origins = new Set(rows.flatMap((r) => r.allowed));
       this.#until = now + TTL_MS;
     }

@@ -24,7 +24,7 @@ export function requireToken(
   return async (c, next) => {
     const secret =
       bearer(c.req.header("authorization")) ?? (opts.allowQuery ? c.req.query("token") : undefined);
-    c.set("principal", authenticate(tokens, scopes, secret));
+    c.set("principal", await authenticate(tokens, scopes, secret));
     await next();
   };
 }
@@ -33,13 +33,24 @@ export function requireToken(
  * The token check itself, for any pipeline that has the secret in hand (the middleware above,
  * the client API's gate): the principal, or the 401/403 Problem that answers the request.
  */
-export function authenticate(
+export async function authenticate(
   tokens: TokenStore,
   scopes: readonly Scope[],
   secret: string | undefined,
+): Promise<Principal> {
+  return admitPrincipal(scopes, secret, secret ? await tokens.resolve(secret) : null);
+}
+
+/**
+ * The checks on a principal already looked up (by `resolve`, or from memory by `cached` in the
+ * evaluate lane): there is one, and its scope is allowed. Throws the 401/403 Problem.
+ */
+export function admitPrincipal(
+  scopes: readonly Scope[],
+  secret: string | undefined,
+  principal: Principal | null,
 ): Principal {
   if (!secret) throw problems.unauthorized("send a token as `Authorization: Bearer <token>`");
-  const principal = tokens.resolve(secret);
   if (!principal) throw problems.unauthorized("the token is unknown or has been revoked");
   if (!scopeAllows(principal, scopes))
     throw problems.forbidden(

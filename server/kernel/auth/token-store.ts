@@ -50,22 +50,35 @@ export class TokenStore {
     this.#adminHash = adminSecret ? hashSecret(adminSecret) : undefined;
   }
 
-  resolve(secret: string): Principal | null {
+  /**
+   * The principal of `secret` when this process knows it without reading the store (null: known
+   * to be no live token); undefined when `resolve` must read it. The evaluate lane serves only
+   * what this answers, and hands the rest to the routes, which await `resolve`.
+   */
+  cached(secret: string): Principal | null | undefined {
     // Keyed by the secret itself: hashing it first would cost a SHA-256 on every request.
-    const now = this.deps.clock.now();
     const hit = this.#cache.get(secret);
-    if (hit && hit.until > now) return hit.principal;
+    if (hit && hit.until > this.deps.clock.now()) return hit.principal;
+    return undefined;
+  }
+
+  async resolve(secret: string): Promise<Principal | null> {
+    const hit = this.cached(secret);
+    if (hit !== undefined) return hit;
+    const now = this.deps.clock.now();
     const hash = hashSecret(secret);
     if (this.#adminHash !== undefined && hash === this.#adminHash) {
-      return {
+      const admin: Principal = {
         tokenId: "env-admin",
         name: "ROLLGUARD_ADMIN_TOKEN",
         scope: "admin",
         environment: null,
         allowedOrigins: [],
       };
+      this.#cache.set(secret, { principal: admin, until: Number.POSITIVE_INFINITY });
+      return admin;
     }
-    const row = this.deps.db.select().from(tokens).where(eq(tokens.hash, hash)).get();
+    const [row] = await this.deps.db.select().from(tokens).where(eq(tokens.hash, hash));
     const principal: Principal | null =
       row && row.revokedAt === null
         ? {
@@ -81,7 +94,7 @@ export class TokenStore {
     return principal;
   }
 
-  create(
+  async create(
     input: {
       scope: Scope;
       environment?: string | undefined;
@@ -93,10 +106,10 @@ export class TokenStore {
     if (input.scope !== "admin" && !input.environment)
       throw errors.invalid(`a ${input.scope} token belongs to one environment: give \`environment\``);
     const secret = newSecret(input.scope);
-    const out = commitChange(this.deps, (tx, now) => {
-      if (input.environment && !findEnvironment(tx, input.environment))
+    const out = await commitChange(this.deps, async (tx, now) => {
+      if (input.environment && !(await findEnvironment(tx, input.environment)))
         throw errors.notFound(`environment \`${input.environment}\` does not exist`);
-      const row = tx
+      const [row] = await tx
         .insert(tokens)
         .values({
           id: randomUUID(),
@@ -108,8 +121,8 @@ export class TokenStore {
           createdAt: now,
           createdBy: actor,
         })
-        .returning()
-        .get();
+        .returning();
+      if (!row) throw new Error("the token insert returned no row");
       const out = toTokenOut(row);
       return {
         result: out,
@@ -120,20 +133,20 @@ export class TokenStore {
     return { ...out, token: secret };
   }
 
-  list(db: Db = this.deps.db) {
-    return db.select().from(tokens).orderBy(desc(tokens.createdAt)).all().map(toTokenOut);
+  async list(db: Db = this.deps.db) {
+    return (await db.select().from(tokens).orderBy(desc(tokens.createdAt))).map(toTokenOut);
   }
 
-  revoke(id: string, actor: string) {
-    const out = commitChange(this.deps, (tx, now) => {
-      const row = tx.select().from(tokens).where(eq(tokens.id, id)).get();
+  async revoke(id: string, actor: string) {
+    const out = await commitChange(this.deps, async (tx, now) => {
+      const [row] = await tx.select().from(tokens).where(eq(tokens.id, id));
       if (!row) throw errors.notFound(`token \`${id}\` does not exist`);
-      const after = tx
+      const [after] = await tx
         .update(tokens)
         .set({ revokedAt: row.revokedAt ?? now })
         .where(eq(tokens.id, id))
-        .returning()
-        .get();
+        .returning();
+      if (!after) throw new Error("the token update returned no row");
       return {
         result: toTokenOut(after),
         audit: [

@@ -8,7 +8,7 @@ export type AuditRow = typeof auditEvents.$inferSelect;
  * Reads of the audit trail the change path writes (one event per change, in its transaction).
  * Every feature that asks "who changed this last" or lists the trail reads it here.
  */
-export function auditPage(
+export async function auditPage(
   db: Db,
   q: {
     flag?: string | undefined;
@@ -17,7 +17,7 @@ export function auditPage(
     before?: number | undefined;
     limit: number;
   },
-): AuditRow[] {
+): Promise<AuditRow[]> {
   return db
     .select()
     .from(auditEvents)
@@ -30,18 +30,17 @@ export function auditPage(
       ),
     )
     .orderBy(desc(auditEvents.id))
-    .limit(q.limit)
-    .all();
+    .limit(q.limit);
 }
 
 /** The newest audit event of a flag in an environment, optionally one not made by `exceptActor`. */
-export function lastAudit(
+export async function lastAudit(
   db: Db,
   flagKey: string,
   environment: string,
   exceptActor?: string,
-): Pick<AuditRow, "id" | "actor" | "action" | "at"> | undefined {
-  return db
+): Promise<Pick<AuditRow, "id" | "actor" | "action" | "at"> | undefined> {
+  const [row] = await db
     .select({ id: auditEvents.id, actor: auditEvents.actor, action: auditEvents.action, at: auditEvents.at })
     .from(auditEvents)
     .where(
@@ -52,6 +51,6 @@ export function lastAudit(
       ),
     )
     .orderBy(desc(auditEvents.id))
-    .limit(1)
-    .get();
+    .limit(1);
+  return row;
 }

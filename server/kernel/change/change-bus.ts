@@ -23,6 +23,7 @@ export interface CommittedAudit {
 }
 
 type Listener = (change: PublishedChange) => void;
+type CreatedListener = (environment: string) => Promise<void> | void;
 type AuditListener = (event: CommittedAudit) => void;
 
 /**
@@ -33,6 +34,40 @@ type AuditListener = (event: CommittedAudit) => void;
 export class ChangeBus {
   readonly #listeners = new Set<Listener>();
   readonly #auditListeners = new Set<AuditListener>();
+  readonly #createdListeners = new Set<CreatedListener>();
+  readonly #resetListeners = new Set<(environment: string) => void>();
+
+  /** Hears of an environment read afresh (too far behind for its change log): end its streams. */
+  onReset(listener: (environment: string) => void): () => void {
+    this.#resetListeners.add(listener);
+    return () => this.#resetListeners.delete(listener);
+  }
+
+  reset(environment: string): void {
+    for (const listener of this.#resetListeners) {
+      try {
+        listener(environment);
+      } catch {
+        // As for publish.
+      }
+    }
+  }
+
+  /** Hears of each environment a commit created (after the commit); awaited by the change path. */
+  onCreated(listener: CreatedListener): () => void {
+    this.#createdListeners.add(listener);
+    return () => this.#createdListeners.delete(listener);
+  }
+
+  async created(environment: string): Promise<void> {
+    for (const listener of this.#createdListeners) {
+      try {
+        await listener(environment);
+      } catch {
+        // The environment exists; a listener that failed to load it reads it on its next catch-up.
+      }
+    }
+  }
 
   subscribe(listener: Listener): () => void {
     this.#listeners.add(listener);

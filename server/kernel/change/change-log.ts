@@ -9,15 +9,15 @@ export type LoggedChange = Pick<typeof changeLog.$inferSelect, "revision" | "kin
  * the bounded change log the change path writes. Undefined when the log no longer reaches back
  * that far (or `since` is a revision this store never had): the reader then needs the whole set.
  */
-export function changesBetween(
+export async function changesBetween(
   db: Db,
   environment: string,
   since: number,
   until: number,
-): LoggedChange[] | undefined {
+): Promise<LoggedChange[] | undefined> {
   if (since === until) return [];
   if (since > until) return undefined;
-  const rows = db
+  const rows = await db
     .select({
       revision: changeLog.revision,
       kind: changeLog.kind,
@@ -32,8 +32,7 @@ export function changesBetween(
         lte(changeLog.revision, until),
       ),
     )
-    .orderBy(asc(changeLog.revision))
-    .all();
+    .orderBy(asc(changeLog.revision));
   // Revisions grow by one per change, so a complete catch-up is exactly since+1 … until.
   if (rows.length !== until - since || rows[0]?.revision !== since + 1) return undefined;
   return rows;

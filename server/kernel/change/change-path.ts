@@ -1,8 +1,9 @@
 import { and, eq, lte, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
-import type { Db } from "../db/database.js";
+import type { Db, Store } from "../db/database.js";
 import { auditEvents, changeLog, environments } from "../db/schema.js";
 import type { ChangeBus, CommittedAudit, PublishedChange } from "./change-bus.js";
+import type { ChangeFeed } from "./change-feed.js";
 import { servedConfig } from "./flag-config.js";
 
 /** How many changes per environment a reconnecting SDK can catch up on before it needs a `put`. */
@@ -10,9 +11,16 @@ export const CHANGE_LOG_LIMIT = 1000;
 
 export interface ChangeDeps {
   db: Db;
+  /** The store `db` belongs to: its transactions and its change channel. */
+  database: Store;
   bus: ChangeBus;
+  /** Puts what commits on the bus, in revision order (see ChangeFeed). */
+  feed: ChangeFeed;
   clock: Clock;
 }
+
+/** The channel every commit notifies (`<environment>:<revision>`), and every instance listens on. */
+export const CHANGE_CHANNEL = "rollguard_changes";
 
 export interface AuditInput {
   actor: string;
@@ -34,27 +42,36 @@ export interface ChangeWork<T> {
   result: T;
   audit: AuditInput[];
   touched: Touched[];
+  /** Environments this change created: every instance loads their flag set. */
+  created?: string[];
 }
 
 /**
  * The one path every state change takes: REST, the guard and rollout plans alike. `work` writes
  * inside one transaction; this function then bumps each touched environment's revision, records
- * the change in the bounded change log and writes the audit events in the same transaction.
- * Only after the commit does it publish to the stream hub, then announce the audit events (for
- * webhooks). A `work` that throws leaves nothing and announces nothing.
+ * the change in the change log, writes the audit events and notifies the change channel
+ * (`<environment>:<revision>`, delivered to the other instances when it commits), all in the same
+ * transaction. Only after the commit does it publish to the stream hubs, then announce the audit
+ * events (for webhooks). A `work` that throws leaves nothing and announces nothing. `work` must
+ * only touch the store through `tx`: on PostgreSQL it runs again when a concurrent commit won.
  */
-export function commitChange<T>(deps: ChangeDeps, work: (tx: Db, now: number) => ChangeWork<T>): T {
+export async function commitChange<T>(
+  deps: ChangeDeps,
+  work: (tx: Db, now: number) => Promise<ChangeWork<T>>,
+): Promise<T> {
   const now = deps.clock.now();
-  const published: PublishedChange[] = [];
+  let published: PublishedChange[] = [];
   let audited: CommittedAudit[] = [];
-  const result = deps.db.transaction((tx) => {
-    const done = work(tx, now);
+  let created: string[] = [];
+  const result = await deps.database.transaction(async (tx) => {
+    published = [];
+    const done = await work(tx, now);
     const seen = new Set<string>();
     for (const t of done.touched) {
       const id = `${t.environment}\u0000${t.flagKey}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      published.push(recordChange(tx, t));
+      published.push(await recordChange(tx, t));
     }
     // The rows as stored are also what listeners hear, once the transaction committed.
     audited = done.audit.map((a) => ({
@@ -67,39 +84,43 @@ export function commitChange<T>(deps: ChangeDeps, work: (tx: Db, now: number) =>
       after: a.after ?? null,
       detail: a.detail ?? null,
     }));
-    if (audited.length > 0) tx.insert(auditEvents).values(audited).run();
+    if (audited.length > 0) await tx.insert(auditEvents).values(audited);
+    created = done.created ?? [];
+    const signals = [
+      ...created.map((environment) => `${environment}:0`),
+      ...published.map((c) => `${c.environment}:${c.revision}`),
+    ];
+    await deps.database.announce(tx, CHANGE_CHANNEL, signals);
     return done.result;
   });
-  for (const change of published) deps.bus.publish(change);
+  for (const environment of created) await deps.bus.created(environment);
+  await deps.feed.committed(published);
   for (const event of audited) deps.bus.announce(event);
   return result;
 }
 
-function recordChange(tx: Db, t: Touched): PublishedChange {
-  const env = tx
+async function recordChange(tx: Db, t: Touched): Promise<PublishedChange> {
+  const [env] = await tx
     .update(environments)
     .set({ revision: sql`${environments.revision} + 1` })
     .where(eq(environments.key, t.environment))
-    .returning({ revision: environments.revision })
-    .get();
+    .returning({ revision: environments.revision });
   if (!env) throw new Error(`environment ${t.environment} vanished inside a transaction`);
-  const flag = servedConfig(tx, t.flagKey, t.environment);
+  const flag = await servedConfig(tx, t.flagKey, t.environment);
   const change: PublishedChange = flag
     ? { environment: t.environment, revision: env.revision, kind: "patch", flagKey: t.flagKey, flag }
     : { environment: t.environment, revision: env.revision, kind: "delete", flagKey: t.flagKey };
-  tx.insert(changeLog)
-    .values({
-      environment: t.environment,
-      revision: env.revision,
-      flagKey: t.flagKey,
-      kind: change.kind,
-      payload: JSON.stringify(change.flag ?? null),
-    })
-    .run();
-  tx.delete(changeLog)
+  await tx.insert(changeLog).values({
+    environment: t.environment,
+    revision: env.revision,
+    flagKey: t.flagKey,
+    kind: change.kind,
+    payload: JSON.stringify(change.flag ?? null),
+  });
+  await tx
+    .delete(changeLog)
     .where(
       and(eq(changeLog.environment, t.environment), lte(changeLog.revision, env.revision - CHANGE_LOG_LIMIT)),
-    )
-    .run();
+    );
   return change;
 }

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { FlagConfig, FlagSet, Rule } from "../../../sdk/core/types.js";
-import type { Db } from "../db/database.js";
+import type { Db, Store } from "../db/database.js";
 import { environments, flagStates, flags } from "../db/schema.js";
 
 type FlagRow = typeof flags.$inferSelect;
@@ -28,28 +28,30 @@ export function toFlagConfig(flag: FlagRow, state: FlagStateRow): FlagConfig {
 }
 
 /** A flag's served configuration in one environment; undefined when it is archived or absent. */
-export function servedConfig(db: Db, flagKey: string, environment: string): FlagConfig | undefined {
-  const row = db
+export async function servedConfig(
+  db: Db,
+  flagKey: string,
+  environment: string,
+): Promise<FlagConfig | undefined> {
+  const [row] = await db
     .select()
     .from(flagStates)
     .innerJoin(flags, eq(flags.key, flagStates.flagKey))
-    .where(and(eq(flagStates.flagKey, flagKey), eq(flagStates.environment, environment)))
-    .get();
+    .where(and(eq(flagStates.flagKey, flagKey), eq(flagStates.environment, environment)));
   return row && row.flags.archivedAt === null ? toFlagConfig(row.flags, row.flag_states) : undefined;
 }
 
 /** The environment's live (not archived) flags with its revision, read in one transaction. */
-export function readFlagSet(db: Db, environment: string): FlagSet | undefined {
-  return db.transaction((tx) => {
-    const env = tx.select().from(environments).where(eq(environments.key, environment)).get();
+export async function readFlagSet(store: Store, environment: string): Promise<FlagSet | undefined> {
+  return store.transaction(async (tx) => {
+    const [env] = await tx.select().from(environments).where(eq(environments.key, environment));
     if (!env) return undefined;
-    const rows = tx
+    const rows = await tx
       .select()
       .from(flagStates)
       .innerJoin(flags, eq(flags.key, flagStates.flagKey))
       .where(and(eq(flagStates.environment, environment), isNull(flags.archivedAt)))
-      .orderBy(flags.key)
-      .all();
+      .orderBy(flags.key);
     return {
       environment,
       revision: env.revision,

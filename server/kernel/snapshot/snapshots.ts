@@ -1,45 +1,62 @@
 import { FlagStore } from "../../../sdk/core/index.js";
+import type { FlagSet } from "../../../sdk/core/types.js";
 import type { ChangeBus } from "../change/change-bus.js";
 import { readFlagSet } from "../change/flag-config.js";
-import type { Db } from "../db/database.js";
+import type { Store } from "../db/database.js";
+import { environments } from "../db/schema.js";
 import { EnvironmentSnapshot } from "./environment-snapshot.js";
 
 /**
- * The current snapshot of each environment. The first reader of an environment reads its set
- * from the store and compiles it; after that, each committed change from the bus makes the next
- * snapshot from the previous one, compiling only the flag that changed. Evaluation, downloads
- * and streams all read from here, so no request reads the database or compiles rules.
+ * The current snapshot of each environment, in memory. Every environment's set is read and
+ * compiled at start (`loadAll`), and each environment a commit creates is read when it commits;
+ * after that, each change on the bus makes the next snapshot from the previous one, compiling only
+ * the flag that changed. Evaluation, downloads and streams all read from here (`get` never reads
+ * the database), so no request reads the database or compiles rules.
  */
 export class Snapshots {
   readonly #current = new Map<string, EnvironmentSnapshot>();
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     bus: ChangeBus,
   ) {
     bus.subscribe((change) => {
       const previous = this.#current.get(change.environment);
-      if (!previous) return;
-      // A gap means a change was missed (it cannot be in one process); read afresh to be safe.
-      if (change.revision !== previous.revision + 1) {
-        this.#current.delete(change.environment);
-        return;
-      }
+      // The change feed publishes each environment's revisions in order, once each.
+      if (!previous || change.revision !== previous.revision + 1) return;
       const store = previous.store.clone();
       if (change.kind === "patch" && change.flag) store.upsert(change.flag, change.revision);
       else store.remove(change.flagKey, change.revision);
       this.#current.set(change.environment, new EnvironmentSnapshot(store));
     });
+    bus.onCreated((environment) => this.load(environment));
+  }
+
+  /** Reads every environment's flag set; the server does this before it listens. */
+  async loadAll(): Promise<void> {
+    const rows = await this.store.db.select({ key: environments.key }).from(environments);
+    for (const r of rows) await this.load(r.key);
+  }
+
+  /** Reads one environment's flag set afresh (new, or too far behind to catch up change by change). */
+  async load(environment: string): Promise<void> {
+    const set = await readFlagSet(this.store, environment);
+    if (set) this.install(set);
+  }
+
+  install(set: FlagSet): void {
+    const held = this.#current.get(set.environment);
+    if (held && held.revision > set.revision) return;
+    this.#current.set(set.environment, new EnvironmentSnapshot(new FlagStore(set)));
   }
 
   /** The environment's current snapshot, or undefined when the environment does not exist. */
   get(environment: string): EnvironmentSnapshot | undefined {
-    const hit = this.#current.get(environment);
-    if (hit) return hit;
-    const set = readFlagSet(this.db, environment);
-    if (!set) return undefined;
-    const snapshot = new EnvironmentSnapshot(new FlagStore(set));
-    this.#current.set(environment, snapshot);
-    return snapshot;
+    return this.#current.get(environment);
+  }
+
+  /** The revision this process serves for `environment`; undefined when it holds none. */
+  revision(environment: string): number | undefined {
+    return this.#current.get(environment)?.revision;
   }
 }

@@ -1,0 +1,92 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { migrationsFolder } from "./migrations-folder.js";
+import * as schema from "./schema.js";
+import type { Db, Store } from "./store.js";
+
+export interface SqliteStore extends Store {
+  readonly dialect: "sqlite";
+  readonly sqlite: Database.Database;
+}
+
+/** A second process on the same file: it could not share this one's change stream. */
+export class StoreInUseError extends Error {
+  constructor(file: string) {
+    super(
+      `${file} is in use by another Rollguard process: a SQLite store serves one process (its SDK streams could not see the other's changes). Stop the other process, give this one its own ROLLGUARD_DB, or run several instances on PostgreSQL (ROLLGUARD_DATABASE_URL)`,
+    );
+    this.name = "StoreInUseError";
+  }
+}
+
+/**
+ * Opens (or creates) the SQLite file and applies pending migrations. WAL lets reads run beside
+ * the one writer; `synchronous = NORMAL` keeps every committed transaction across a process
+ * crash (SIGKILL), which is the failure this service must survive.
+ *
+ * The file is held with `locking_mode = EXCLUSIVE` from the start: the operating system's lock
+ * on the file is this process's until it exits (also by SIGKILL), so a second process on the same
+ * file is refused at once with `StoreInUseError` instead of serving flags it never hears change.
+ */
+export function openSqlite(file: string): SqliteStore {
+  if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  try {
+    sqlite.pragma("locking_mode = EXCLUSIVE");
+    sqlite.pragma("busy_timeout = 0");
+    sqlite.pragma("journal_mode = WAL");
+    // Taking the write lock once keeps it (exclusive mode) until the connection closes.
+    sqlite.exec("BEGIN EXCLUSIVE; COMMIT");
+  } catch (error) {
+    sqlite.close();
+    if ((error as { code?: string }).code?.startsWith("SQLITE_BUSY")) throw new StoreInUseError(file);
+    throw error;
+  }
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: migrationsFolder("sqlite") });
+  return sqliteStore(file, sqlite, db);
+}
+
+function sqliteStore(file: string, sqlite: Database.Database, db: Db): SqliteStore {
+  // One connection, so one transaction at a time: a writer waits for the one before it, and no
+  // other write can land inside an open transaction while its work awaits.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    dialect: "sqlite",
+    location: file,
+    db,
+    sqlite,
+    transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+      const run = queue.then(async () => {
+        sqlite.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await work(db);
+          sqlite.exec("COMMIT");
+          return result;
+        } catch (error) {
+          if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+          throw error;
+        }
+      });
+      queue = run.catch(() => {});
+      return run;
+    },
+    async announce() {},
+    async query(text) {
+      const statement = sqlite.prepare(text);
+      if (statement.reader) return statement.all() as Array<Record<string, unknown>>;
+      statement.run();
+      return [];
+    },
+    async close() {
+      // Waits for a transaction still open, so closing never cuts one off.
+      await queue;
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}
