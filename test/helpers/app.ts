@@ -1,11 +1,21 @@
 import { createApp } from "../../server/app.js";
 import { closeDeps, createDeps } from "../../server/create-deps.js";
 import { jsonRequest, readAnswer } from "./http.js";
+import { type DialectName, freshPostgres } from "./postgres.js";
 import { ADMIN } from "./server.js";
 
-/** The app over an in-memory store, driven through `app.request` with no port. */
-export async function testApp() {
-  const deps = await createDeps({ database: ":memory:", adminToken: ADMIN, log: () => {} });
+/**
+ * The app over a fresh store, driven through `app.request` with no port: an in-memory SQLite
+ * database, or with `dialect: "postgres"` a database of its own on the machine's PostgreSQL.
+ */
+export async function testApp(opts: { dialect?: DialectName } = {}) {
+  const pg = opts.dialect === "postgres" ? await freshPostgres() : undefined;
+  const deps = await createDeps({
+    database: ":memory:",
+    databaseUrl: pg?.url,
+    adminToken: ADMIN,
+    log: () => {},
+  });
   const app = createApp(deps);
   async function call(
     method: string,
@@ -16,5 +26,13 @@ export async function testApp() {
     const token = opts.token === undefined ? ADMIN : opts.token;
     return readAnswer(await app.request(path, jsonRequest(method, token, body, opts.headers)));
   }
-  return { app, deps, call, close: () => closeDeps(deps) };
+  return {
+    app,
+    deps,
+    call,
+    close: async () => {
+      await closeDeps(deps);
+      await pg?.drop();
+    },
+  };
 }

@@ -5,27 +5,35 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer, type RunningServer, type ServerOptions } from "../../server/index.js";
 import { jsonRequest, readAnswer } from "./http.js";
+import { type DialectName, freshPostgres } from "./postgres.js";
 
 export const ADMIN = "test-admin-secret";
 
-/** A real Rollguard server in this process, on a free port, with a fresh SQLite file. */
+/**
+ * A real Rollguard server in this process, on a free port, with a fresh SQLite file (or with
+ * `dialect: "postgres"`, a fresh database of its own on the machine's PostgreSQL).
+ */
 export async function startServer(
-  options: Partial<ServerOptions> = {},
+  options: Partial<ServerOptions> & { dialect?: DialectName } = {},
 ): Promise<RunningServer & { dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), "rollguard-test-"));
+  const { dialect, ...rest } = options;
+  const pg = dialect === "postgres" ? await freshPostgres() : undefined;
   const server = await createServer({
     port: 0,
     hostname: "127.0.0.1",
     database: join(dir, "rollguard.db"),
+    databaseUrl: pg?.url,
     adminToken: ADMIN,
     log: () => {},
-    ...options,
+    ...rest,
   });
   return {
     ...server,
     dir,
     async close() {
       await server.close();
+      await pg?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -43,7 +51,13 @@ export async function freePort(): Promise<number> {
 }
 
 /** The server as a separate process (`server/main.ts` through tsx), so a test can SIGKILL it. */
-export async function spawnServer(opts: { database: string; port?: number; env?: Record<string, string> }) {
+export async function spawnServer(opts: {
+  database: string;
+  port?: number;
+  env?: Record<string, string>;
+  /** A postgres:// URL (ROLLGUARD_DATABASE_URL): several spawned servers may share it. */
+  databaseUrl?: string;
+}) {
   const port = opts.port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: new URL("../..", import.meta.url).pathname,
@@ -51,6 +65,7 @@ export async function spawnServer(opts: { database: string; port?: number; env?:
       ...process.env,
       PORT: String(port),
       ROLLGUARD_DB: opts.database,
+      ...(opts.databaseUrl ? { ROLLGUARD_DATABASE_URL: opts.databaseUrl } : {}),
       ROLLGUARD_ADMIN_TOKEN: ADMIN,
       ...opts.env,
     },

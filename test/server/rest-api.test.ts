@@ -1,14 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { testApp } from "../helpers/app.js";
-import { sqliteOf } from "../helpers/sqlite.js";
+import { dialects } from "../helpers/postgres.js";
 
-let t: Awaited<ReturnType<typeof testApp>>;
-beforeEach(async () => {
-  t = await testApp();
-});
-afterEach(() => t.close());
+// The same API on each store: SQLite always, PostgreSQL when the machine's answers.
+describe.each(await dialects())("REST API on $dialect", ({ dialect }) => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  beforeEach(async () => {
+    t = await testApp({ dialect });
+  });
+  afterEach(() => t.close());
 
-describe("REST API", () => {
   it("starts with the three standard environments", async () => {
     const res = await t.call("GET", "/api/environments");
     expect(res.status).toBe(200);
@@ -159,7 +160,8 @@ describe("REST API", () => {
     const listed = await t.call("GET", "/api/tokens");
     expect(listed.body.tokens).toHaveLength(1);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
-    const row = sqliteOf(t.deps).prepare("select hash from tokens").get() as { hash: string };
+    const [row] = (await t.deps.database.query("select hash from tokens")) as Array<{ hash: string }>;
+    if (!row) throw new Error("no token row");
     expect(row.hash).not.toContain(created.body.token);
     expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
   });
