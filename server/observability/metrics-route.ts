@@ -48,7 +48,9 @@ export function metricsRoute(deps: AppDeps, access: MetricsAccess = {}) {
       if (!(secret && access.token && sameSecret(secret, access.token)))
         await authenticate(deps.tokens, [], secret);
     }
-    const { registry } = metricsOf(deps);
+    const metrics = metricsOf(deps);
+    await metrics.refresh();
+    const { registry } = metrics;
     return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
   });
   return app;

@@ -107,26 +107,29 @@ export class RollguardMetrics {
       labelNames: ["flag", "environment"],
       registers: [], // registered below, after the gauge that fills it
     });
-    new Gauge({
+    const guardState = new Gauge({
       name: "rollguard_guard_state",
       help: "Each guarded flag's state: 1 for the state it is in, 0 for the others",
       labelNames: ["flag", "environment", "state"],
       registers,
-      async collect() {
-        this.reset();
-        eValue.reset();
-        threshold.reset();
-        lastTick.reset();
-        for (const g of await guardSummaries(deps.db)) {
-          const at = { flag: g.flagKey, environment: g.environment };
-          for (const state of GUARD_STATES) this.set({ ...at, state }, g.state === state ? 1 : 0);
-          if (g.lastTickAt !== null) lastTick.set(at, g.lastTickAt / 1000);
-          for (const r of g.rules) {
-            if (r.eValue !== null) eValue.set({ ...at, rule: r.rule }, r.eValue);
-            if (r.rollbackAt !== null) threshold.set({ ...at, rule: r.rule }, r.rollbackAt);
-          }
+    });
+    // The guard and plan gauges are read from the store, which is async: `refresh` fills them
+    // before each scrape (a gauge's collect() would run beside the others, not before them).
+    this.#refreshers.push(async () => {
+      const summaries = await guardSummaries(deps.db);
+      guardState.reset();
+      eValue.reset();
+      threshold.reset();
+      lastTick.reset();
+      for (const g of summaries) {
+        const at = { flag: g.flagKey, environment: g.environment };
+        for (const state of GUARD_STATES) guardState.set({ ...at, state }, g.state === state ? 1 : 0);
+        if (g.lastTickAt !== null) lastTick.set(at, g.lastTickAt / 1000);
+        for (const r of g.rules) {
+          if (r.eValue !== null) eValue.set({ ...at, rule: r.rule }, r.eValue);
+          if (r.rollbackAt !== null) threshold.set({ ...at, rule: r.rule }, r.rollbackAt);
         }
-      },
+      }
     });
     for (const g of [eValue, threshold, lastTick]) this.registry.registerMetric(g);
     const planStage = new Gauge({
@@ -141,24 +144,32 @@ export class RollguardMetrics {
       labelNames: ["flag", "environment", "plan"],
       registers: [], // registered below, after the gauge that fills it
     });
-    new Gauge({
+    const planState = new Gauge({
       name: "rollguard_plan_state",
       help: "Each active plan's state: 1 for the state it is in, 0 for the others",
       labelNames: ["flag", "environment", "plan", "state"],
       registers,
-      async collect() {
-        this.reset();
-        planStage.reset();
-        planPercentage.reset();
-        for (const p of await planSummaries(deps.db)) {
-          const at = { flag: p.flagKey, environment: p.environment, plan: p.id };
-          planStage.set(at, p.stage + 1);
-          if (p.percentage !== null) planPercentage.set(at, p.percentage);
-          for (const state of PLAN_STATES) this.set({ ...at, state }, p.state === state ? 1 : 0);
-        }
-      },
+    });
+    this.#refreshers.push(async () => {
+      const summaries = await planSummaries(deps.db);
+      planState.reset();
+      planStage.reset();
+      planPercentage.reset();
+      for (const p of summaries) {
+        const at = { flag: p.flagKey, environment: p.environment, plan: p.id };
+        planStage.set(at, p.stage + 1);
+        if (p.percentage !== null) planPercentage.set(at, p.percentage);
+        for (const state of PLAN_STATES) planState.set({ ...at, state }, p.state === state ? 1 : 0);
+      }
     });
     for (const g of [planStage, planPercentage]) this.registry.registerMetric(g);
+  }
+
+  readonly #refreshers: Array<() => Promise<void>> = [];
+
+  /** Reads what the gauges show from the store; the /metrics route awaits it before each scrape. */
+  async refresh(): Promise<void> {
+    for (const refresh of this.#refreshers) await refresh();
   }
 }
 
