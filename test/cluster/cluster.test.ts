@@ -1,0 +1,201 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "../../sdk/node/index.js";
+import { postMetrics, report } from "../helpers/metrics.js";
+import { freshPostgres, postgresAdminUrl, type TestDatabase } from "../helpers/postgres.js";
+import { mulberry32 } from "../helpers/prng.js";
+import { api, spawnServer } from "../helpers/server.js";
+import { createToken, eventually, sleep } from "../helpers/server-token.js";
+import { openSse } from "../helpers/sse-reader.js";
+
+// Two real Rollguard processes on one real PostgreSQL database (a fresh one for this file),
+// each on its own port: what a change through one does to SDKs on the other, what a SIGKILL of
+// either does, and who runs the guard when its leader dies.
+
+type Instance = Awaited<ReturnType<typeof spawnServer>>;
+
+const reachable = (await postgresAdminUrl()) !== undefined;
+const ENV = { ROLLGUARD_TICK_MS: "200" };
+
+let database: TestDatabase | undefined;
+let dir = "";
+const running = new Set<Instance>();
+
+async function instance(port?: number): Promise<Instance> {
+  const s = await spawnServer({
+    database: join(dir, "unused.db"),
+    databaseUrl: database!.url,
+    env: ENV,
+    port,
+  });
+  running.add(s);
+  return s;
+}
+
+async function kill(s: Instance) {
+  await s.kill("SIGKILL");
+  running.delete(s);
+}
+
+async function ready(s: Instance) {
+  return (await fetch(`${s.url}/readyz`)).json() as Promise<{ leader: boolean; notifications: boolean }>;
+}
+
+describe.skipIf(!reachable)("several instances on one PostgreSQL", () => {
+  let a: Instance;
+  let b: Instance;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "rollguard-cluster-"));
+    database = await freshPostgres();
+    // One after the other: the second start finds the migrations applied by the first.
+    a = await instance();
+    b = await instance();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const s of running) await s.kill("SIGTERM");
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a PATCH through A reaches a Node SDK streaming from B", async () => {
+    const call = api(a.url);
+    expect((await call("POST", "/api/flags", { key: "across", type: "boolean" })).status).toBe(201);
+    const { token } = await createToken(a.url);
+    const client = createClient({ url: b.url, token, reconnectBaseMs: 50 });
+    try {
+      expect(await client.ready()).toBe("ready");
+      expect(client.isEnabled("across", { userId: "u1" })).toBe(false);
+      expect(
+        (await call("PATCH", "/api/flags/across/environments/production", { percentage: 100 })).status,
+      ).toBe(200);
+      await eventually(() => client.isEnabled("across", { userId: "u1" }), 5_000, "the patch on B's stream");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("an SDK stream that moves between A and B with Last-Event-ID misses no change (100 changes)", async () => {
+    const call = api(a.url);
+    expect((await call("POST", "/api/flags", { key: "moving", type: "boolean" })).status).toBe(201);
+    const { token } = await createToken(a.url);
+    const random = mulberry32(20261203);
+    const seen: number[] = [];
+    let lastId: string | undefined;
+    let on = a;
+    let stream = await openSse(`${on.url}/api/sdk/stream`, { authorization: `Bearer ${token}` });
+    const first = await stream.next(5_000);
+    expect(first?.event).toBe("put");
+    lastId = first?.id;
+    const start = Number(lastId);
+
+    const writes = (async () => {
+      for (let i = 1; i <= 100; i++) {
+        const through = random() < 0.5 ? a : b;
+        const r = await api(through.url)("PATCH", "/api/flags/moving/environments/production", {
+          percentage: i / 2,
+        });
+        if (r.status !== 200) throw new Error(`PATCH ${i}: ${r.status}`);
+        if (random() < 0.3) await sleep(Math.floor(random() * 20));
+      }
+    })();
+    // Reads until the 100th change arrived, hopping to the other instance at random moments.
+    while (seen.length < 100) {
+      const event = await stream.next(5_000);
+      if (!event) throw new Error(`no event after ${seen.length} changes (on ${on === a ? "A" : "B"})`);
+      if (event.event === "patch") {
+        seen.push(Number(event.id));
+        lastId = event.id;
+      }
+      if (random() < 0.1) {
+        stream.close();
+        on = on === a ? b : a;
+        stream = await openSse(`${on.url}/api/sdk/stream`, {
+          authorization: `Bearer ${token}`,
+          "last-event-id": String(lastId),
+        });
+      }
+    }
+    stream.close();
+    await writes;
+    expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => start + i + 1));
+  });
+
+  it("SIGKILL after a 200 on either instance: the change is there after the restart", async () => {
+    const call = api(b.url);
+    expect((await call("POST", "/api/flags", { key: "durable", type: "boolean" })).status).toBe(201);
+    expect(
+      (await call("PATCH", "/api/flags/durable/environments/production", { percentage: 42.5 })).status,
+    ).toBe(200);
+    await kill(b);
+    expect((await api(a.url)("GET", "/api/flags/durable")).body.environments.production).toMatchObject({
+      percentage: 42.5,
+    });
+    b = await instance(b.port);
+    expect((await api(b.url)("GET", "/api/flags/durable")).body.environments.production).toMatchObject({
+      percentage: 42.5,
+      version: 2,
+    });
+    const audit = await api(b.url)("GET", "/api/audit?flag=durable&action=flag.state.changed");
+    expect(audit.body.events).toHaveLength(1);
+  }, 90_000);
+
+  it("SIGKILL the leader during a guarded rollout: the other takes over and rolls back, once", async () => {
+    const call = api(a.url);
+    expect((await call("POST", "/api/flags", { key: "breaks", type: "boolean" })).status).toBe(201);
+    expect(
+      (await call("PATCH", "/api/flags/breaks/environments/production", { percentage: 20 })).status,
+    ).toBe(200);
+    expect(
+      (await call("PUT", "/api/flags/breaks/environments/production/guard", { rules: ["errors-vs-control"] }))
+        .status,
+    ).toBe(200);
+    const { token } = await createToken(a.url);
+    const states = await Promise.all([ready(a), ready(b)]);
+    expect(states.filter((s) => s.leader)).toHaveLength(1);
+    const [leader, other] = states[0]!.leader ? [a, b] : [b, a];
+    const guardView = async (via: Instance) =>
+      (await api(via.url)("GET", "/api/flags/breaks/environments/production/guard")).body;
+    const guardState = async (via: Instance) => (await guardView(via)).state as string;
+    // The leader's guard opens a run for the flag (seen from the other instance); then it dies.
+    for (let i = 0; i < 100 && (await guardView(other)).run === null; i++) await sleep(100);
+    expect((await guardView(other)).run).not.toBeNull();
+    await kill(leader);
+
+    // The treatment breaks: reports keep arriving, at the survivor (any instance stores them).
+    const takeover = Date.now();
+    let rolledBack = false;
+    for (let i = 0; i < 150 && !rolledBack; i++) {
+      const r = await postMetrics(
+        other.url,
+        token,
+        report({
+          breaks: {
+            treatment: { exposures: 2000, failures: 200 },
+            control: { exposures: 8000, failures: 40 },
+          },
+        }),
+      );
+      expect(r.status).toBe(202);
+      await sleep(200);
+      rolledBack = (await guardState(other)) === "rolled_back";
+    }
+    expect(rolledBack).toBe(true);
+    expect((await ready(other)).leader).toBe(true);
+    // Handover: the lock is free once PostgreSQL ends the dead session; the next check takes it.
+    expect(Date.now() - takeover).toBeLessThan(30_000);
+    const state = (await api(other.url)("GET", "/api/flags/breaks")).body.environments.production;
+    expect(state).toMatchObject({ percentage: 0, previousPercentage: 20 });
+
+    // The killed instance comes back (not the leader now); ticks go on: still one rollback.
+    const back = await instance(leader.port);
+    if (leader === a) a = back;
+    else b = back;
+    await sleep(1_500);
+    const audit = await api(other.url)("GET", "/api/audit?flag=breaks&action=guard.rolled_back");
+    expect(audit.body.events).toHaveLength(1);
+  }, 120_000);
+});
