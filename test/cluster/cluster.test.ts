@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../sdk/node/index.js";
 import { postMetrics, report } from "../helpers/metrics.js";
@@ -122,6 +123,39 @@ describe.skipIf(!reachable)("several instances on one PostgreSQL", () => {
     stream.close();
     await writes;
     expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => start + i + 1));
+  });
+
+  it("a lost notification connection is noticed, and on reconnect the instance catches up from the change log", async () => {
+    const call = api(a.url);
+    expect((await call("POST", "/api/flags", { key: "deaf", type: "boolean" })).status).toBe(201);
+    const { token } = await createToken(a.url);
+    const stream = await openSse(`${b.url}/api/sdk/stream`, { authorization: `Bearer ${token}` });
+    const put = await stream.next(5_000);
+    expect(put?.event).toBe("put");
+    // Cut every instance's LISTEN session from the outside, as a failover or a proxy would.
+    const admin = new pg.Client({ connectionString: database!.url });
+    await admin.connect();
+    try {
+      const cut = await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'rollguard-listen' and datname = current_database()",
+      );
+      expect(cut.rowCount).toBeGreaterThanOrEqual(2);
+    } finally {
+      await admin.end();
+    }
+    for (let i = 1; i <= 3; i++)
+      expect((await call("PATCH", "/api/flags/deaf/environments/production", { percentage: i })).status).toBe(
+        200,
+      );
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const event = await stream.next(10_000);
+      expect(event?.event).toBe("patch");
+      ids.push(Number(event?.id));
+    }
+    stream.close();
+    expect(ids).toEqual([1, 2, 3].map((i) => Number(put?.id) + i));
+    expect((await ready(b)).notifications).toBe(true);
   });
 
   it("SIGKILL after a 200 on either instance: the change is there after the restart", async () => {

@@ -61,7 +61,11 @@ export class ChangeListener implements ChangeListening {
         await this.#client.query("select 1");
         return;
       }
-      const client = new pg.Client({ connectionString: this.url, keepAlive: true });
+      const client = new pg.Client({
+        connectionString: this.url,
+        keepAlive: true,
+        application_name: "rollguard-listen",
+      });
       client.on("error", (error) => this.#lost(client, error));
       client.on("end", () => this.#lost(client));
       client.on("notification", (n) => {

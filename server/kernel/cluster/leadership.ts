@@ -74,7 +74,11 @@ export class AdvisoryLeadership implements Leadership {
   }
 
   async #connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.url, keepAlive: true });
+    const client = new pg.Client({
+      connectionString: this.url,
+      keepAlive: true,
+      application_name: "rollguard-leader",
+    });
     client.on("error", (error) => this.#lost(error));
     client.on("end", () => this.#lost());
     await client.connect();

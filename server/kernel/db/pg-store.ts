@@ -25,7 +25,7 @@ const MAX_ATTEMPTS = 10;
  * an advisory lock, so instances starting together do not apply one twice.
  */
 export async function openPostgres(url: string): Promise<PgStore> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: "rollguard" });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   try {
