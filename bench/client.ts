@@ -8,7 +8,8 @@
  * alternating order. Prints req/s of each round, the medians and their ratio.
  *
  * Where `taskset` exists, the server and the load generator each get a core of their own.
- * BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 5), BENCH_CONNECTIONS (50).
+ * BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 5), BENCH_CONNECTIONS (50);
+ * BENCH_DATABASE=postgres runs the server on a fresh PostgreSQL database instead of SQLite.
  */
 import { execFileSync, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -17,6 +18,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { createServer } from "../server/index.js";
+import { benchStore } from "./lib/bench-store.js";
 import { median } from "./lib/measure.js";
 
 const FLAGS = 50;
@@ -67,10 +69,12 @@ async function loadGenerator() {
 async function setUp() {
   const dir = mkdtempSync(join(tmpdir(), "rollguard-bench-"));
   const admin = "bench-admin";
+  const store = await benchStore();
   const server = await createServer({
     port: 0,
     hostname: "127.0.0.1",
     database: join(dir, "bench.db"),
+    databaseUrl: store.databaseUrl,
     adminToken: admin,
     log: () => {},
   });
@@ -129,6 +133,7 @@ async function setUp() {
     token: token as string,
     async close() {
       await server.close();
+      await store.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { createServer } from "../../server/index.js";
 import { streamHubOf } from "../../server/streaming/feature.js";
 import { booleanConfig } from "../../test/core/flag-fixtures.js";
+import { benchStore } from "./bench-store.js";
 import { startFloorSse } from "./floor-sse.js";
 
 export type ServerMessage =
@@ -45,10 +46,12 @@ function memory(connections: number): ServerMessage {
 
 if (mode === "rollguard") {
   const dir = mkdtempSync(join(tmpdir(), "rollguard-bench-"));
+  const store = await benchStore();
   const server = await createServer({
     port: 0,
     hostname: "127.0.0.1",
     database: join(dir, "bench.db"),
+    databaseUrl: store.databaseUrl,
     adminToken: ADMIN,
     log: () => {},
   });
@@ -65,6 +68,7 @@ if (mode === "rollguard") {
     if (message.type === "memory") send(memory(hub.connections));
     if (message.type === "stop") {
       await server.close();
+      await store.drop();
       rmSync(dir, { recursive: true, force: true });
       process.exit(0);
     }
