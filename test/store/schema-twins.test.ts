@@ -1,8 +1,8 @@
 import { getTableConfig as pgConfig } from "drizzle-orm/pg-core";
 import { getTableConfig as sqliteConfig } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
-import * as pgSchema from "../../server/kernel/db/schema-pg.js";
 import * as sqliteSchema from "../../server/kernel/db/schema.js";
+import * as pgSchema from "../../server/kernel/db/schema-pg.js";
 
 // Which PostgreSQL column types carry each SQLite column as its codec writes it (see schema-pg.ts).
 const CARRIES: Record<string, string[]> = {
