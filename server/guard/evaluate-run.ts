@@ -6,7 +6,14 @@ import type { GuardRule } from "./stats/guard-rule.js";
 import type { GuardWindow } from "./stats/window.js";
 
 /** Which flag-level state wins when rules disagree, in the order of docs/guard.md. */
-const RANK: Record<GuardState, number> = { healthy: 0, warning: 1, paused: 2, no_data: 3, rolled_back: 4 };
+const RANK: Record<GuardState, number> = {
+  healthy: 0,
+  warning: 1,
+  paused: 2,
+  no_data: 3,
+  held: 4,
+  rolled_back: 5,
+};
 
 export type GuardEventType = "guard.notify" | "guard.paused" | "guard.warning";
 

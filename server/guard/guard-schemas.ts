@@ -5,7 +5,7 @@ import { GUARD_ACTIONS, GUARD_KINDS, GUARD_METRICS, PRESET_NAMES } from "./stats
 export const MAX_GUARD_RULES = 10;
 
 export const GuardStateSchema = z
-  .enum(["healthy", "warning", "no_data", "paused", "rolled_back"])
+  .enum(["healthy", "warning", "no_data", "paused", "held", "rolled_back"])
   .openapi("GuardState");
 
 /** A rule as stored and shown, every default applied (validated by server/guard/guard-rule.ts). */
