@@ -109,6 +109,7 @@ export async function recordRollback(deps: AppDeps, r: Recorded): Promise<boolea
     percentage: 0,
     previousPercentage,
     reason: outcome.reason,
+    headline: detail.headline,
     evidence: detail,
   });
   return true;
@@ -155,6 +156,7 @@ export async function recordEvents(deps: AppDeps, r: Recorded): Promise<boolean>
       flagKey: run.flagKey,
       state: outcome.state,
       reason: e.detail.reason,
+      headline: e.detail.headline,
       evidence: e.detail,
     });
   }
