@@ -98,7 +98,7 @@ async function tickGuard(
     // A hold lasts until a person changes the flag; then the run ends, and the next tick opens one.
     const held = run.state === "held" ? runEvidenceOf(run).held : undefined;
     if (open && held && state.version > held.stateVersion) {
-      return endRun(deps, run, now, "released")
+      return (await endRun(deps, run, now, "released"))
         ? { ...base, action: "closed" }
         : { ...base, action: "lost_race" };
     }

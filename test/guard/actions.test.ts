@@ -63,11 +63,11 @@ describe("a rule's action when harm is proven", () => {
   it("rollback: 0%, with the interval that tripped and a headline in the audit event and the webhook", async () => {
     const { call, token, hooks, deps, url } = await setup("rollback");
     await call("PATCH", `/api/flags/${FLAG}/environments/production`, { percentage: 10 });
-    expect(tickGuards(deps, Date.now())[0]!.action).toBe("opened");
+    expect((await tickGuards(deps, Date.now()))[0]!.action).toBe("opened");
     await postMetrics(url, token, healthy);
-    expect(tickGuards(deps, Date.now())[0]!.state).toBe("healthy");
+    expect((await tickGuards(deps, Date.now()))[0]!.state).toBe("healthy");
     await postMetrics(url, token, broken);
-    expect(tickGuards(deps, Date.now())[0]!.action).toBe("rolled_back");
+    expect((await tickGuards(deps, Date.now()))[0]!.action).toBe("rolled_back");
     expect(await percentage(call)).toBe(0);
 
     const audit = await call("GET", `/api/audit?flag=${FLAG}&environment=production&limit=50`);
@@ -99,9 +99,9 @@ describe("a rule's action when harm is proven", () => {
     expect(plan.status).toBe(201);
     expect(plan.body.state).toBe("running"); // a new plan starts at once
     expect(await percentage(call)).toBe(10);
-    expect(tickGuards(deps, Date.now())[0]!.action).toBe("opened");
+    expect((await tickGuards(deps, Date.now()))[0]!.action).toBe("opened");
     await postMetrics(url, token, broken);
-    const [held] = tickGuards(deps, Date.now());
+    const [held] = await tickGuards(deps, Date.now());
     expect(held).toMatchObject({ action: "events", state: "held" });
     expect(await percentage(call)).toBe(10);
 
@@ -113,29 +113,29 @@ describe("a rule's action when harm is proven", () => {
     expect(hooks.find((h) => h.type === "guard.held")).toMatchObject({ state: "held", flagKey: FLAG });
 
     // The plan reads the guard's verdict and pauses; the flag is not touched.
-    tickPlans(deps, Date.now());
+    await tickPlans(deps, Date.now());
     const paused = (await call("GET", `/api/plans/${plan.body.id}`)).body;
     expect(paused.state).toBe("paused");
     expect(await percentage(call)).toBe(10);
 
     // Held is sticky while nobody acts, whatever the data.
     await postMetrics(url, token, healthy);
-    expect(tickGuards(deps, Date.now())[0]!.state).toBe("held");
+    expect((await tickGuards(deps, Date.now()))[0]!.state).toBe("held");
     expect(await percentage(call)).toBe(10);
 
     // A person changes the flag: the hold ends, and a fresh run starts on the next tick.
     await call("PATCH", `/api/flags/${FLAG}/environments/production`, { percentage: 5 });
-    expect(tickGuards(deps, Date.now())[0]!.action).toBe("closed");
-    expect(tickGuards(deps, Date.now())[0]!.action).toBe("opened");
+    expect((await tickGuards(deps, Date.now()))[0]!.action).toBe("closed");
+    expect((await tickGuards(deps, Date.now()))[0]!.action).toBe("opened");
     expect((await call("GET", GUARD)).body.state).toBe("no_data");
   });
 
   it("notify: an audit event and a webhook only; the flag keeps serving", async () => {
     const { call, token, hooks, deps, url } = await setup("notify");
     await call("PATCH", `/api/flags/${FLAG}/environments/production`, { percentage: 10 });
-    tickGuards(deps, Date.now());
+    await tickGuards(deps, Date.now());
     await postMetrics(url, token, broken);
-    expect(tickGuards(deps, Date.now())[0]).toMatchObject({ action: "events", state: "warning" });
+    expect((await tickGuards(deps, Date.now()))[0]).toMatchObject({ action: "events", state: "warning" });
     expect(await percentage(call)).toBe(10);
     await eventually(() => hooks.length === 1, 5000, "the webhook");
     expect(hooks[0]).toMatchObject({ type: "guard.notify", state: "warning" });
