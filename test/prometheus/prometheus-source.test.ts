@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, freePort, startServer } from "../helpers/server.js";
-import { eventually, sleep } from "../helpers/server-token.js";
+import { sleep } from "../helpers/server-token.js";
 import { skipPrometheus, startExporter, startPrometheus } from "./harness.js";
 
 // The Prometheus source with nothing mocked: an exporter the test runs, Debian's Prometheus
@@ -45,17 +45,18 @@ async function guardedFlag(key: string, percentage: number, rule: Record<string,
 }
 
 /** Reads the guard every 100 ms until `done` holds (or 15 s pass); returns every view seen. */
-async function watch(read: () => Promise<any>, done: (g: any) => boolean, timeoutMs = 15_000) {
-  const seen: any[] = [];
+async function watch<T extends { state: string }>(
+  read: () => Promise<T>,
+  done: (g: T) => boolean,
+  timeoutMs = 15_000,
+) {
+  const seen: T[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const g = await read();
     seen.push(g);
     if (done(g)) return seen;
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out; last guard: ${JSON.stringify({ state: g.state, reason: g.reason, source: g.evidence?.[0]?.source })}`,
-      );
+    if (Date.now() > deadline) throw new Error(`timed out; last guard: ${JSON.stringify(g).slice(0, 2000)}`);
     await sleep(100);
   }
 }
