@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, freePort, startServer } from "../helpers/server.js";
+import { cliEnv, runCli, scratch } from "../cli/run-cli.js";
+import { ADMIN, api, freePort, startServer } from "../helpers/server.js";
 import { sleep } from "../helpers/server-token.js";
 import { skipPrometheus, startExporter, startPrometheus } from "./harness.js";
 
@@ -134,6 +135,24 @@ describe.skipIf(skipPrometheus)("a guard rule sourced from a real Prometheus", (
     expect(g.reason).toMatch(/Prometheus source: query failed .*holding/);
     expect(seen.every((v) => v.state !== "healthy")).toBe(true);
     expect(await flag.percentage()).toBe(20);
+
+    // `rollguard guard status` says it too, per rule.
+    const tmp = scratch();
+    try {
+      const out = await runCli(
+        ["guard", "status", "query-failed-flag", "--env", "production"],
+        cliEnv(tmp.dir, { ROLLGUARD_URL: server!.url, ROLLGUARD_TOKEN: ADMIN }),
+      );
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stdout).toMatch(/no_data/);
+      expect(out.stdout).toMatch(
+        new RegExp(
+          `rule 1 counts from Prometheus http://127\\.0\\.0\\.1:${closed}: QUERY FAILED at .*(ECONNREFUSED|fetch failed)`,
+        ),
+      );
+    } finally {
+      tmp.cleanup();
+    }
   }, 30_000);
 
   it("query failed: PromQL that Prometheus rejects comes back with Prometheus's own error", async () => {
