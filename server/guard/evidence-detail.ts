@@ -22,6 +22,8 @@ export function evidenceDetail(
     reason: d.reasonText,
     firedBy: d.evidence.fired?.by ?? null,
     ...ruleFigures(rules[ruleIndex]!, d.evidence.summary),
+    /** Prometheus-sourced rules: what the source said at this tick (null for SDK counts). */
+    source: record.rules[ruleIndex]?.source ?? null,
     runTotals: record.totals,
     rules: decisions.map((x, i) => ({ rule: rules[i], state: x.state, reason: x.reasonText })),
   };

@@ -92,7 +92,42 @@ describe.skipIf(skipPrometheus)("a guard rule sourced from a real Prometheus", (
     expect(after.rolledBack.reason).toMatch(/circuit breaker|harm/);
     // One scrape (1 s) and a few ticks, not minutes.
     expect(tookMs).toBeLessThan(10_000);
+    // The audit event carries what the source said at the tick that rolled back.
+    const audit = await api(server!.url)("GET", `/api/audit?action=guard.rolled_back&flag=${FLAG}`);
+    const event = audit.body.events[0];
+    expect(event.detail.source).toMatchObject({ state: "ok" });
+    expect(event.detail.source.detail).toMatch(/since the last poll: treatment \d+ failures/);
     exporter!.traffic.treatment.failureRate = 0.005;
+  }, 40_000);
+
+  it("latency from a Prometheus histogram: treatment's p95 moves above 500 ms and the flag is rolled back", async () => {
+    const flag = await guardedFlag("slow-checkout", 30, {
+      preset: "p95-above-500ms",
+      source: {
+        kind: "prometheus",
+        url: prometheus!.url,
+        queries: {
+          exposures: queries.exposures,
+          latency: `sum by (arm, le)(app_request_duration_seconds_bucket{flag="${FLAG}"})`,
+        },
+      },
+    });
+    const healthy = await watch(
+      flag.guard,
+      (g) => g.state === "healthy" && g.evidence[0].metric?.treatment.n >= 200,
+    );
+    expect(healthy.at(-1).evidence[0].metric.treatment.e).toBe(0);
+    expect(await flag.percentage()).toBe(30);
+    exporter!.traffic.treatment.latencySeconds = 1.5;
+    try {
+      await watch(flag.guard, (g) => g.state === "rolled_back");
+    } finally {
+      exporter!.traffic.treatment.latencySeconds = 0.04;
+    }
+    const g = await flag.guard();
+    expect(g.rolledBack.reason).toMatch(/share slower than 500 ms/);
+    expect(g.evidence[0].metric.treatment.e).toBeGreaterThan(0);
+    expect(await flag.percentage()).toBe(0);
   }, 40_000);
 
   it("no data: a query without series holds the rule and the flag, never healthy", async () => {
