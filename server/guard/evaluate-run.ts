@@ -3,7 +3,7 @@ import type { ResolvedLoopOptions } from "./guard-options.js";
 import type { RuleRecord, RunEvidence } from "./guard-rows.js";
 import { holdingReason, recordKey } from "./rule-sources.js";
 import { decide, type GuardDecision } from "./stats/decide.js";
-import { type GuardEvidence, type GuardState, ruleKey } from "./stats/evidence.js";
+import { type GuardState, ruleKey } from "./stats/evidence.js";
 import type { GuardRule } from "./stats/guard-rule.js";
 import type { GuardWindow } from "./stats/window.js";
 
@@ -12,6 +12,8 @@ export interface RuleSourceWindow {
   source: PrometheusSource;
   window: GuardWindow;
   status: SourceStatus;
+  /** Prometheus has not scraped anything new since the last poll (see `sourceInterval`). */
+  unchanged?: boolean;
 }
 
 /** Which flag-level state wins when rules disagree, in the order of docs/guard.md. */
@@ -31,16 +33,13 @@ export interface RunOutcome {
 }
 
 /** Each rule's previous evidence: the record with the same statistical identity, used once. */
-function previousFor(
-  records: readonly RuleRecord[],
-  keys: readonly string[],
-): Array<GuardEvidence | undefined> {
+function previousFor(records: readonly RuleRecord[], keys: readonly string[]): Array<RuleRecord | undefined> {
   const used = new Set<number>();
   return keys.map((key) => {
     const i = records.findIndex((r, j) => !used.has(j) && r.ruleKey === key);
     if (i < 0) return undefined;
     used.add(i);
-    return records[i]!.evidence;
+    return records[i];
   });
 }
 
@@ -75,7 +74,16 @@ export function evaluateRun(
   );
   const decisions = rules.map((rule, i) => {
     const source = sources[i];
-    const d = decide(rule, source?.window ?? window, prior[i], now, {
+    const before = prior[i];
+    // Nothing new since the last scrape: not an empty interval, so the rule stays as it was.
+    if (source?.unchanged && before && before.state !== "rolled_back")
+      return {
+        state: before.state,
+        action: "none" as const,
+        evidence: before.evidence,
+        reasonText: before.reason,
+      };
+    const d = decide(rule, source?.window ?? window, before?.evidence, now, {
       ...opts.decide,
       guardedMetrics: rules.length,
       noDataTicks: opts.noDataTicks,

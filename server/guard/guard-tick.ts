@@ -250,7 +250,7 @@ function sourceWindows(
           control: emptyArmWindow(),
           sourceFailed: true,
         };
-    return { source, window, status: interval.status };
+    return { source, window, status: interval.status, ...(interval.unchanged ? { unchanged: true } : {}) };
   });
   return { windows, cursors };
 }

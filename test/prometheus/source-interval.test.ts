@@ -92,6 +92,22 @@ describe("sourceInterval: cumulative counters to per-interval counts", () => {
     expect(d.counts?.treatment.failures).toBe(0);
   });
 
+  it("between scrapes nothing changes: `unchanged`, not an empty interval; too long unchanged is no data", () => {
+    const a = sourceInterval(source, reading(0, arms(10, 10), arms(1, 1)), undefined, opts);
+    const same = sourceInterval(source, reading(5_000, arms(10, 10), arms(1, 1)), a.cursor, opts);
+    expect(same.unchanged).toBe(true);
+    expect(same.status).toMatchObject({ state: "ok" });
+    const moved = sourceInterval(source, reading(60_000, arms(20, 20), arms(1, 1)), same.cursor, opts);
+    expect(moved.unchanged).toBeUndefined();
+    expect(moved.counts?.treatment.exposures).toBe(10);
+    // From the last change (60 s), staleAfterMs (120 s by default) without any: no data.
+    const still = sourceInterval(source, reading(179_000, arms(20, 20), arms(1, 1)), moved.cursor, opts);
+    expect(still.unchanged).toBe(true);
+    const stale = sourceInterval(source, reading(180_000, arms(20, 20), arms(1, 1)), still.cursor, opts);
+    expect(stale.status.state).toBe("no_data");
+    expect(stale.status.detail).toMatch(/no new samples for 120 s/);
+  });
+
   it("a failures query without series reads as 0 failures, and says so", () => {
     const a = sourceInterval(source, reading(1, arms(1, 1)), undefined, opts);
     const b = sourceInterval(source, reading(2, arms(5, 9)), a.cursor, opts);

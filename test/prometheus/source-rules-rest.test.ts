@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tickGuards } from "../../server/guard/index.js";
+import { PrometheusSourceSchema, type SourceReading, sourceKey } from "../../server/metrics/index.js";
 import { guardHarness } from "../guard-loop/harness.js";
 
 // A rule's `source` over REST: checked with its zod schema and against the rule's metric, every
@@ -46,6 +48,7 @@ describe("a guard rule's Prometheus source over REST", () => {
       control: "control",
       latencyUnit: "seconds",
       timeoutMs: 2000,
+      staleAfterMs: 120_000,
     });
     expect(g.rules[0].metric).toBe("error_rate");
     expect(g.rules[1].source).toBeUndefined();
@@ -123,6 +126,45 @@ describe("a guard rule's Prometheus source over REST", () => {
     expect(g.evidence[0].source).toMatchObject({ kind: "prometheus", state: "query_failed" });
     expect(g.evidence[0].metric.treatment.n).toBe(0);
     expect(g.reason).toMatch(/Prometheus source: query failed/);
+  });
+
+  it("between scrapes a sourced rule keeps its verdict; with no change for staleAfterMs it holds as no data", async () => {
+    const source = { kind: "prometheus", url, queries };
+    await h.guard(FLAG, [{ preset: "errors-vs-control", source }]);
+    const key = sourceKey(PrometheusSourceSchema.parse(source));
+    const series = (t: number, c: number) => [
+      { labels: { arm: "treatment" }, value: t },
+      { labels: { arm: "control" }, value: c },
+    ];
+    let values = { t: 0, c: 0 };
+    const tick = () => {
+      const reading: SourceReading = {
+        at: h.now(),
+        results: {
+          exposures: { ok: true, series: series(values.t, values.c) },
+          failures: { ok: true, series: series(0, 0) },
+        },
+      };
+      tickGuards(h.deps, h.now(), {}, new Map([[key, reading]]));
+      h.advance(5000);
+    };
+    tick(); // opens the run
+    tick(); // the baseline
+    values = { t: 300, c: 2700 };
+    tick(); // one scrape's counts
+    expect((await h.call("GET", GUARD)).body.state).toBe("healthy");
+    // A minute without a scrape: twelve ticks, twice noDataMs (30 s); the verdict stays.
+    for (let i = 0; i < 12; i++) tick();
+    let g = (await h.call("GET", GUARD)).body;
+    expect(g.state).toBe("healthy");
+    expect(g.evidence[0].source.detail).toMatch(/no new samples since the last poll/);
+    expect(g.evidence[0].metric.treatment.n).toBe(300);
+    // Nothing changes for 120 s since the last change: no data, holding.
+    for (let i = 0; i < 12; i++) tick();
+    g = (await h.call("GET", GUARD)).body;
+    expect(g.state).toBe("no_data");
+    expect(g.evidence[0].source).toMatchObject({ state: "no_data" });
+    expect(g.reason).toMatch(/no new samples for 1[2-3]\d s/);
   });
 
   it("is in /openapi.json", async () => {

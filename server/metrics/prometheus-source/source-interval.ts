@@ -23,6 +23,8 @@ export interface SourceStatus {
 export interface SourceCursor {
   at: number;
   values: Record<string, number>;
+  /** When a value last changed (or the baseline was taken). */
+  changedAt?: number;
 }
 
 export interface SourceInterval {
@@ -31,6 +33,11 @@ export interface SourceInterval {
   counts?: ArmPair;
   /** What to remember for the next poll (unchanged when the poll failed). */
   cursor: SourceCursor | undefined;
+  /**
+   * No value changed since the previous poll: Prometheus has not scraped since (it scrapes every
+   * 15–60 s, the guard ticks every 5 s). Not an empty interval: the rule keeps its verdict.
+   */
+  unchanged?: boolean;
 }
 
 const LATENCY_LE = "le";
@@ -66,6 +73,9 @@ const quoted = (values: Iterable<string>) => [...values].map((v) => `"${v}"`).jo
  *   control value, when the rule compares with control) (`arm_label_missing`).
  * - A failures query without series reads as 0 failures (a healthy service has none); the status
  *   says so.
+ * - No value changed since the previous poll: `unchanged` (waiting for the next scrape), until
+ *   `staleAfterMs` has passed since the last change; then `no_data` (nothing scraped, or no
+ *   traffic at all).
  */
 export function sourceInterval(
   source: PrometheusSource,
@@ -122,7 +132,7 @@ export function sourceInterval(
 
   const values: Record<string, number> = {};
   for (const name of named) for (const s of seriesOf(name)) values[seriesKey(name, s.labels)] = s.value;
-  const next: SourceCursor = { at, values: { ...cursor?.values, ...values } };
+  const next: SourceCursor = { at, values: { ...cursor?.values, ...values }, changedAt: at };
   const notes: string[] = [];
   if (source.queries.failures !== undefined && seriesOf("failures").length === 0)
     notes.push("failures: no series, read as 0");
@@ -144,6 +154,20 @@ export function sourceInterval(
         );
       deltas.push({ name, sample, delta: sample.value - previous });
     }
+  }
+  if (deltas.every((d) => d.delta === 0)) {
+    const since = cursor.changedAt ?? cursor.at;
+    if (at - since >= source.staleAfterMs)
+      return hold(
+        "no_data",
+        `no new samples for ${Math.round((at - since) / 1000)} s: is Prometheus scraping the target, and is there traffic?`,
+        at,
+      );
+    return {
+      ...ok(emptyArmPair(), "no new samples since the last poll (waiting for the next scrape)"),
+      cursor: { ...next, changedAt: since },
+      unchanged: true,
+    };
   }
   const counts = emptyArmPair();
   const arms: Array<[keyof ArmPair, string]> = [

@@ -87,6 +87,17 @@ export const PrometheusSourceSchema = z
       .max(30_000, { message: "at most 30000 ms" })
       .default(2000)
       .openapi({ description: "How long one query may take before the tick counts it as failed" }),
+    staleAfterMs: z
+      .number()
+      .int({ message: "a whole number of milliseconds" })
+      .min(1000, { message: "at least 1000 ms" })
+      .max(3_600_000, { message: "at most 3600000 ms" })
+      .default(120_000)
+      .openapi({
+        description:
+          "With no counter changing for this long the rule holds as no data; between scrapes it " +
+          "keeps its verdict. At least twice the scrape interval.",
+      }),
   })
   .superRefine((s, ctx) => {
     if (s.treatment === s.control)
