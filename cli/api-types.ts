@@ -106,6 +106,7 @@ export interface GuardRule {
   latencyThresholdMs?: number;
   quantile: number;
   action: string;
+  source?: { kind: "prometheus"; url: string; queries: Record<string, string>; armLabel: string };
 }
 
 export interface ArmTotals {
@@ -123,6 +124,8 @@ export interface RuleEvidence {
   eValue: number | string | null;
   rollbackAt: number | null;
   warnAt: number | null;
+  /** Prometheus-sourced rules: what the source said at the last tick. */
+  source?: { kind: "prometheus"; state: string; detail: string; at: string } | null;
 }
 
 export interface GuardView {

@@ -85,6 +85,8 @@ export interface GuardRule {
   latencyThresholdMs?: number;
   quantile: number;
   action: "rollback" | "hold" | "notify";
+  /** Counts from Prometheus instead of SDK reports (docs/guard.md). */
+  source?: { kind: "prometheus"; url: string; queries: Record<string, string>; armLabel: string };
 }
 
 export interface ArmTotals {
@@ -102,6 +104,13 @@ export interface RuleEvidence {
   eValue: number | string | null;
   rollbackAt: number | null;
   warnAt: number | null;
+  /** Prometheus-sourced rules: what the source said at the last tick. */
+  source?: {
+    kind: "prometheus";
+    state: "ok" | "no_data" | "query_failed" | "arm_label_missing";
+    detail: string;
+    at: string;
+  } | null;
   fired: { at: string | null; by: string; rule: GuardRule; reason: string } | null;
 }
 

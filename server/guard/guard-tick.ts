@@ -7,10 +7,15 @@ import {
   bucketStartOf,
   bucketsSince,
   METRICS_BUCKET_MS,
+  type SourceCursor,
+  type SourceInterval,
+  type SourceReading,
+  sourceInterval,
+  sourceKey,
   subtractCounts,
   sumBuckets,
 } from "../metrics/index.js";
-import { evaluateRun } from "./evaluate-run.js";
+import { evaluateRun, type RuleSourceWindow } from "./evaluate-run.js";
 import { type GuardLoopOptions, loopOptions, type ResolvedLoopOptions } from "./guard-options.js";
 import {
   allGuards,
@@ -19,12 +24,12 @@ import {
   latestRun,
   type RunConsumed,
   type RunEvidence,
-  rulesOf,
   runConsumedOf,
   runEvidenceOf,
   zeroTotals,
 } from "./guard-rows.js";
 import { GUARD_ACTOR, recordEvents, recordRollback } from "./record-outcome.js";
+import { type GuardedRule, guardedRulesOf } from "./rule-sources.js";
 import type { GuardState } from "./stats/evidence.js";
 import type { GuardRule } from "./stats/guard-rule.js";
 import type { GuardWindow } from "./stats/window.js";
@@ -49,11 +54,20 @@ export interface GuardTickResult {
   error?: unknown;
 }
 
+/** This tick's polls of the Prometheus sources, by `sourceKey` (see `poll-sources.ts`). */
+export type SourceReadings = ReadonlyMap<string, SourceReading>;
+
 /**
  * One tick of the guard loop for every guarded flag, at `now`. A flag's failure is logged and
  * reported in its result; it never stops the other flags, and this function never throws.
+ * `readings` are the Prometheus polls made just before; a sourced rule without one holds.
  */
-export function tickGuards(deps: AppDeps, now: number, options: GuardLoopOptions = {}): GuardTickResult[] {
+export function tickGuards(
+  deps: AppDeps,
+  now: number,
+  options: GuardLoopOptions = {},
+  readings: SourceReadings = new Map(),
+): GuardTickResult[] {
   const opts = loopOptions(options);
   let guards: GuardRow[];
   try {
@@ -64,7 +78,7 @@ export function tickGuards(deps: AppDeps, now: number, options: GuardLoopOptions
   }
   return guards.map((guard) => {
     try {
-      return tickGuard(deps, guard, now, opts);
+      return tickGuard(deps, guard, now, opts, readings);
     } catch (error) {
       deps.log(`guard tick failed for \`${guard.flagKey}\` in \`${guard.environment}\``, error);
       return { flagKey: guard.flagKey, environment: guard.environment, action: "error", error };
@@ -72,9 +86,16 @@ export function tickGuards(deps: AppDeps, now: number, options: GuardLoopOptions
   });
 }
 
-function tickGuard(deps: AppDeps, guard: GuardRow, now: number, opts: ResolvedLoopOptions): GuardTickResult {
+function tickGuard(
+  deps: AppDeps,
+  guard: GuardRow,
+  now: number,
+  opts: ResolvedLoopOptions,
+  readings: SourceReadings,
+): GuardTickResult {
   const { flagKey, environment } = guard;
-  const rules = rulesOf(guard);
+  const guarded = guardedRulesOf(guard.rules);
+  const rules = guarded.map((g) => g.rule);
   const flag = findFlag(deps.db, flagKey);
   const state = findState(deps.db, flagKey, environment);
   const run = latestRun(deps.db, flagKey, environment);
@@ -94,7 +115,7 @@ function tickGuard(deps: AppDeps, guard: GuardRow, now: number, opts: ResolvedLo
       const why = !live ? "flag_archived" : rules.length === 0 ? "no_rules" : "flag_closed";
       return endRun(deps, run, now, why) ? { ...base, action: "closed" } : { ...base, action: "lost_race" };
     }
-    return stepRun(deps, guard, rules, run, state, now, opts);
+    return stepRun(deps, guard, guarded, run, state, now, opts, readings);
   }
   if (!open) return { ...base, action: "none" };
   // Rolled back is sticky: only a person's later change that opens the flag again starts a new run.
@@ -203,18 +224,63 @@ function readWindow(
   }
 }
 
+/**
+ * Each Prometheus-sourced rule's window, from this tick's reading and the run's cursor of its
+ * source (one interval per source, however many rules share it), and the cursors to remember.
+ */
+function sourceWindows(
+  guarded: readonly GuardedRule[],
+  readings: SourceReadings,
+  before: Readonly<Record<string, SourceCursor>>,
+  percentage: number,
+  now: number,
+): { windows: Array<RuleSourceWindow | undefined>; cursors: Record<string, SourceCursor> } {
+  const cursors = { ...before };
+  const intervals = new Map<string, SourceInterval>();
+  const windows = guarded.map(({ rule, source }): RuleSourceWindow | undefined => {
+    if (!source) return undefined;
+    const key = sourceKey(source);
+    const requireControl = rule.kind === "relative";
+    const memo = `${requireControl} ${key}`;
+    let interval = intervals.get(memo);
+    if (!interval) {
+      interval = sourceInterval(source, readings.get(key), before[key], { requireControl, now });
+      intervals.set(memo, interval);
+      if (interval.cursor && (interval.status.state === "ok" || !(key in cursors)))
+        cursors[key] = interval.cursor;
+    }
+    const window: GuardWindow = interval.counts
+      ? { percentage, treatment: interval.counts.treatment, control: interval.counts.control }
+      : {
+          percentage: Number.NaN,
+          treatment: emptyArmWindow(),
+          control: emptyArmWindow(),
+          sourceFailed: true,
+        };
+    return { source, window, status: interval.status, ...(interval.unchanged ? { unchanged: true } : {}) };
+  });
+  return { windows, cursors };
+}
+
 function stepRun(
   deps: AppDeps,
   guard: GuardRow,
-  rules: GuardRule[],
+  guarded: readonly GuardedRule[],
   run: GuardRunRow,
   state: FlagStateRow,
   now: number,
   opts: ResolvedLoopOptions,
+  readings: SourceReadings,
 ): GuardTickResult {
   const base = { flagKey: guard.flagKey, environment: guard.environment, runId: run.id };
-  const { window, consumed } = readWindow(deps, run, state, now, opts);
-  const outcome = evaluateRun(rules, runEvidenceOf(run), run.state, window, now, opts);
+  const rules: GuardRule[] = guarded.map((g) => g.rule);
+  const read = readWindow(deps, run, state, now, opts);
+  const { window } = read;
+  const sourced = sourceWindows(guarded, readings, runConsumedOf(run).sources ?? {}, window.percentage, now);
+  const consumed: RunConsumed = guarded.some((g) => g.source)
+    ? { ...read.consumed, sources: sourced.cursors }
+    : read.consumed;
+  const outcome = evaluateRun(rules, runEvidenceOf(run), run.state, window, now, opts, sourced.windows);
   const holding = outcome.decisions.findIndex((d) => d.action === "hold");
   if (outcome.rollback === undefined && holding >= 0 && outcome.evidence.held === undefined) {
     const d = outcome.decisions[holding]!;
