@@ -7,12 +7,15 @@ import { adminStreamRoutes } from "./admin-stream-route.js";
 import { ClientStreamHub } from "./client-stream-hub.js";
 import { clientStreamRoute } from "./client-stream-route.js";
 import { sdkFlagsRoutes } from "./flag-download-route.js";
+import { OfrepEventHub } from "./ofrep-event-hub.js";
+import { ofrepEventRoutes } from "./ofrep-event-route.js";
 import { StreamHub, type StreamOptions } from "./sdk-stream-hub.js";
 import { sdkStreamRoutes } from "./sdk-stream-route.js";
 
 const sdkHubs = new WeakMap<AppDeps, StreamHub>();
 const clientHubs = new WeakMap<AppDeps, ClientStreamHub>();
 const adminHubs = new WeakMap<AppDeps, AdminStreamHub>();
+const ofrepHubs = new WeakMap<AppDeps, OfrepEventHub>();
 
 /** The server SDKs' stream hub of one server (one set of deps); made on first use. */
 export function streamHubOf(deps: AppDeps): StreamHub {
@@ -35,10 +38,17 @@ export function adminStreamHubOf(deps: AppDeps): AdminStreamHub {
   return hub;
 }
 
+/** OFREP providers' change notifications of one server; made on first use. */
+export function ofrepEventHubOf(deps: AppDeps): OfrepEventHub {
+  const hub = ofrepHubs.get(deps) ?? new OfrepEventHub(deps);
+  ofrepHubs.set(deps, hub);
+  return hub;
+}
+
 /**
  * Flag sets out to the SDKs: the download (`/api/sdk/flags`), the server SDKs' SSE stream and the
  * browsers' SSE stream of evaluated values, and the dashboard's stream of committed audit events
- * (`/api/admin/stream`). The hubs follow the bus; their heartbeats run while started.
+ * (`/api/admin/stream`), and OFREP's change notifications (`/ofrep/v1/events`). The hubs follow the bus; their heartbeats run while started.
  */
 export const streamingFeature: Feature<{ stream?: StreamOptions }> = {
   name: "streaming",
@@ -49,16 +59,19 @@ export const streamingFeature: Feature<{ stream?: StreamOptions }> = {
     app.use("/api/client/stream", ...browserAccess(deps, { allowQuery: true }));
     clientStreamRoute(app, clientStreamHubOf(deps));
     app.route("/", adminStreamRoutes(deps, adminStreamHubOf(deps)));
+    app.route("/", ofrepEventRoutes(deps, ofrepEventHubOf(deps)));
     return app;
   },
   start: (deps, options) => {
     const stopSdk = streamHubOf(deps).start(options.stream);
     const stopClient = clientStreamHubOf(deps).start(options.stream);
     const stopAdmin = adminStreamHubOf(deps).start(options.stream);
+    const stopOfrep = ofrepEventHubOf(deps).start(options.stream);
     return () => {
       stopSdk();
       stopClient();
       stopAdmin();
+      stopOfrep();
     };
   },
 };
