@@ -1,4 +1,3 @@
-import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { createRoute, z } from "@hono/zod-openapi";
 import { corsHeaders, originAllowed } from "../kernel/auth/cors.js";
@@ -8,6 +7,7 @@ import { errorResponses } from "../kernel/http/common-schemas.js";
 import { Problem, problems } from "../kernel/http/problem.js";
 import { router } from "../kernel/http/router.js";
 import type { OfrepEventHub } from "./ofrep-event-hub.js";
+import { streamTarget } from "./stream-target.js";
 
 const EventsQuery = z.object({
   channel: z
@@ -51,8 +51,8 @@ export function ofrepEventRoutes(deps: AppDeps, hub: OfrepEventHub) {
       const origin = c.req.header("origin");
       if (origin && !originAllowed(deps, principal, origin))
         throw new Problem(403, "origin-not-allowed", `origin ${origin} is not allowed for this token`);
-      const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
-      if (!outgoing) throw new Problem(503, "stream-unavailable", "streaming needs the Node HTTP server");
+      const outgoing = streamTarget(c);
+      if (outgoing instanceof Response) return outgoing as never;
       const headers = origin ? { ...corsHeaders(origin), vary: "Origin" } : {};
       const env = principal.environment!;
       if (!hub.attach(env, principal.tokenId, c.req.header("last-event-id"), outgoing, headers))

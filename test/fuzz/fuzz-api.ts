@@ -277,6 +277,13 @@ function problemIsValid(a: Answer, path: string): string | null {
 
 export async function fuzzApi(options: FuzzOptions): Promise<FuzzStats> {
   const started = performance.now();
+  // What a library prints on its own (an error @hono/node-server caught after answering) is a
+  // fault the answer alone does not show: the case that printed it fails.
+  const printed: string[] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => {
+    printed.push(args.map(String).join(" "));
+  };
   const { server, known, removable, tokens, right } = await seeded();
   try {
     const url = new URL(server.url);
@@ -326,6 +333,10 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzStats> {
         const cls = `${Math.floor(answer.status / 100)}xx`;
         stats.byClass[cls] = (stats.byClass[cls] ?? 0) + 1;
         if (answer.status >= 500 || answer.status < 200) throw new Error(`a ${answer.status}: ${what}`);
+        // A library's error may be printed a moment after its answer.
+        await new Promise((r) => setImmediate(r));
+        if (printed.length > 0)
+          throw new Error(`the server printed ${printed.splice(0).join("; ")}: ${what}`);
         // A HEAD answer has the head of the GET's, and no body by definition.
         const bad = r.method === "HEAD" ? null : problemIsValid(answer, r.path);
         if (bad) throw new Error(`${bad}: ${what}`);
@@ -345,6 +356,7 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzStats> {
     stats.ms = performance.now() - started;
     return stats;
   } finally {
+    console.error = consoleError;
     await server.close();
   }
 }
