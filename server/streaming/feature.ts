@@ -11,6 +11,7 @@ import { OfrepEventHub } from "./ofrep-event-hub.js";
 import { ofrepEventRoutes } from "./ofrep-event-route.js";
 import { StreamHub, type StreamOptions } from "./sdk-stream-hub.js";
 import { sdkStreamRoutes } from "./sdk-stream-route.js";
+import type { StreamStats } from "./stream-registry.js";
 
 const sdkHubs = new WeakMap<AppDeps, StreamHub>();
 const clientHubs = new WeakMap<AppDeps, ClientStreamHub>();
@@ -43,6 +44,23 @@ export function ofrepEventHubOf(deps: AppDeps): OfrepEventHub {
   const hub = ofrepHubs.get(deps) ?? new OfrepEventHub(deps);
   ofrepHubs.set(deps, hub);
   return hub;
+}
+
+/**
+ * The kinds of stream a server holds: server SDKs, browsers, dashboards (`/api/admin/stream`) and
+ * OFREP providers' change notifications (`/ofrep/v1/events`).
+ */
+export const STREAM_KINDS = ["sdk", "browser", "admin", "ofrep"] as const;
+export type StreamKind = (typeof STREAM_KINDS)[number];
+
+/** Each kind's open, opened and closed counts now: one read for `/metrics` and the stream log line. */
+export function streamStats(deps: AppDeps): Record<StreamKind, StreamStats> {
+  return {
+    sdk: streamHubOf(deps).stats(),
+    browser: clientStreamHubOf(deps).stats(),
+    admin: adminStreamHubOf(deps).stats(),
+    ofrep: ofrepEventHubOf(deps).stats(),
+  };
 }
 
 /**
