@@ -1,6 +1,7 @@
 import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { streamStats } from "../../server/streaming/index.js";
 import { launchChromium, skipBrowser, staticServer } from "../browser/harness.js";
 import { clientFixture } from "../helpers/client-fixture.js";
 import { openSse } from "../helpers/sse-reader.js";
@@ -139,6 +140,7 @@ describe("the OFREP configuration and event stream over HTTP", () => {
 
     const stream = await openSse(`${fx.url}${uri}`);
     try {
+      expect(streamStats(fx.server.deps).ofrep.open).toBe(1);
       await fx.must("PATCH", "/api/flags/limit/environments/production", { percentage: 50 });
       const event = (await stream.next())!;
       expect(event.event).toBe("message");
