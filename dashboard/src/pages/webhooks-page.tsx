@@ -169,7 +169,7 @@ export function WebhooksPage() {
                     <button
                       type="button"
                       class="btn btn-small"
-                      aria-label={`Rotate the secret of webhook ${h.url}`}
+                      aria-label={`Rotate secret of webhook ${h.url}`}
                       onClick={() => rotate(h.id)}
                     >
                       Rotate secret
