@@ -230,7 +230,14 @@ export interface Webhook {
   environment: string;
   url: string;
   events: string[];
+  /** Until when the secret before the last rotation also signs; null: it does not. */
+  previousSecretUntil: string | null;
   createdAt: string;
+}
+
+/** Create and rotate answer the signing secret, once. */
+export interface WebhookWithSecret extends Webhook {
+  secret: string;
 }
 
 /** An RFC 9457 problem as the API answers every error. */

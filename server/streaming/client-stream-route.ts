@@ -1,13 +1,13 @@
-import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { EvaluationContext } from "../../sdk/core/index.js";
 import { corsHeaders } from "../kernel/auth/cors.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
 import { environmentOf } from "../kernel/http/environment-of.js";
-import { Problem, problems } from "../kernel/http/problem.js";
+import { problems } from "../kernel/http/problem.js";
 import type { router } from "../kernel/http/router.js";
 import type { ClientStreamHub } from "./client-stream-hub.js";
+import { streamTarget } from "./stream-target.js";
 
 const MAX_CONTEXT_CHARS = 8 * 1024;
 
@@ -57,8 +57,8 @@ export function clientStreamRoute(app: ReturnType<typeof router>, hub: ClientStr
     (c) => {
       const env = environmentOf(c);
       const context = decodeContext(c.req.valid("query").context);
-      const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
-      if (!outgoing) throw new Problem(503, "stream-unavailable", "streaming needs the Node HTTP server");
+      const outgoing = streamTarget(c);
+      if (outgoing instanceof Response) return outgoing as never;
       const origin = c.req.header("origin");
       const headers = origin ? { ...corsHeaders(origin), vary: "Origin" } : {};
       if (!hub.attach(env, c.var.principal.tokenId, context, outgoing, headers))

@@ -164,6 +164,14 @@ export const webhooks = sqliteTable("webhooks", {
   url: text("url").notNull(),
   /** Events it receives, e.g. ["guard.rolled_back", "plan.*"]; empty means all. */
   events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+  /**
+   * The signing secret, stored as it is: an HMAC can only be made with the secret itself, so a
+   * hash would be useless. It is shown once (on create and rotate) and never answered or audited.
+   */
+  secret: text("secret").notNull().default(""),
+  /** The secret before the last rotation, still signed with until `previousSecretUntil`. */
+  previousSecret: text("previous_secret"),
+  previousSecretUntil: integer("previous_secret_until"),
   createdAt: integer("created_at").notNull(),
 });
 
