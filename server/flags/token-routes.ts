@@ -40,8 +40,8 @@ const Token = z
 
 export function tokenRoutes(deps: AppDeps) {
   const app = router();
-  app.use("/api/tokens", requireToken(deps.tokens, ["admin"]));
-  app.use("/api/tokens/*", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/tokens", requireToken(deps, ["admin"]));
+  app.use("/api/tokens/*", requireToken(deps, ["admin"]));
 
   app.openapi(
     createRoute({
