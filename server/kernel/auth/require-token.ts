@@ -16,11 +16,13 @@ export function bearer(header: string | undefined): string | undefined {
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const ADMIN_OR_READ: readonly Scope[] = ["admin", "read"];
 
 /**
  * Requires a token of one of `scopes`. Admin tokens pass every check. `allowQuery` accepts the
  * token as `?token=` for EventSource, which cannot send headers. `limit` is the rate limit the
  * route counts against; routes only admin tokens may call count their writes as `adminWrite`.
+ * Those routes also take `read` tokens for GET and HEAD, and refuse their writes (403).
  */
 export function requireToken(
   deps: AppDeps,
@@ -32,9 +34,11 @@ export function requireToken(
     const secret =
       bearer(c.req.header("authorization")) ?? (opts.allowQuery ? c.req.query("token") : undefined);
     const caller = callerOf(deps, c);
-    const principal = admitToken(deps, scopes, secret, caller);
+    const safe = SAFE_METHODS.has(c.req.method);
+    // The admin API's reads take read tokens too; its writes refuse them with a detail of their own.
+    const principal = admitToken(deps, adminOnly && safe ? ADMIN_OR_READ : scopes, secret, caller);
     c.set("principal", principal);
-    const limit = opts.limit ?? (adminOnly && !SAFE_METHODS.has(c.req.method) ? "adminWrite" : undefined);
+    const limit = opts.limit ?? (adminOnly && !safe ? "adminWrite" : undefined);
     if (limit) deps.limits.admit(limit, principal, caller);
     await next();
   };
@@ -79,7 +83,11 @@ export function authenticate(
 ): Principal {
   if (!secret) throw problems.unauthorized("send a token as `Authorization: Bearer <token>`");
   const principal = tokens.resolve(secret);
-  if (!principal) throw problems.unauthorized("the token is unknown or has been revoked");
+  if (!principal) throw problems.unauthorized("the token is unknown, revoked or expired: send a valid token");
+  if (!scopeAllows(principal, scopes) && principal.scope === "read")
+    throw problems.forbidden(
+      `this is a read token: it may only read the admin API (GET, HEAD); this request needs ${[...new Set([...scopes, "admin"])].map(withArticle).join(" or ")} token`,
+    );
   if (!scopeAllows(principal, scopes))
     throw problems.forbidden(
       `this route needs ${[...new Set([...scopes, "admin"])].map(withArticle).join(" or ")} token; this one is ${withArticle(principal.scope)} token`,
