@@ -9,6 +9,7 @@ import { clientStreamRoute } from "./client-stream-route.js";
 import { sdkFlagsRoutes } from "./flag-download-route.js";
 import { StreamHub, type StreamOptions } from "./sdk-stream-hub.js";
 import { sdkStreamRoutes } from "./sdk-stream-route.js";
+import { STREAM_TICKET_PATH, streamTicketRoute } from "./stream-ticket-route.js";
 
 const sdkHubs = new WeakMap<AppDeps, StreamHub>();
 const clientHubs = new WeakMap<AppDeps, ClientStreamHub>();
@@ -45,8 +46,11 @@ export const streamingFeature: Feature<{ stream?: StreamOptions }> = {
   routes: (deps) => {
     const hub = streamHubOf(deps);
     const app = router().route("/", sdkFlagsRoutes(deps, hub)).route("/", sdkStreamRoutes(deps, hub));
-    // EventSource cannot send headers, so the browsers' stream takes its token as `?token=` too.
-    app.use("/api/client/stream", ...browserAccess(deps, { allowQuery: true }));
+    // EventSource cannot send headers: the browsers' stream takes a short-lived `?ticket=`
+    // (or, deprecated, the token itself as `?token=`, which proxies log).
+    app.use("/api/client/stream", ...browserAccess(deps, { allowQuery: true, allowTicket: true }));
+    app.use(STREAM_TICKET_PATH, ...browserAccess(deps));
+    streamTicketRoute(app, deps);
     clientStreamRoute(app, clientStreamHubOf(deps));
     app.route("/", adminStreamRoutes(deps, adminStreamHubOf(deps)));
     return app;

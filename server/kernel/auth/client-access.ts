@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppDeps } from "../deps.js";
+import { problems } from "../http/problem.js";
 import { checkOrigin, cors } from "./cors.js";
 import type { Caller, LimitClass } from "./rate-limits.js";
 import { type AuthEnv, admitToken, bearer, callerOf } from "./require-token.js";
@@ -14,6 +15,8 @@ export interface RequestHead {
   origin: string | undefined;
   /** `?token=`, only where EventSource must send the token that way (it cannot send headers). */
   queryToken?: string | undefined;
+  /** `?ticket=`: a short-lived stream ticket instead of the token (see stream-ticket.ts). */
+  ticket?: string | undefined;
   /** Who sent it, for the rate limits. */
   caller: Caller;
   /** The rate limit it counts against (default: evaluation). */
@@ -34,12 +37,25 @@ export function admitBrowserRequest(
   head: RequestHead,
   known?: (principal: Principal) => void,
 ): Principal {
-  const secret = bearer(head.authorization) ?? head.queryToken;
-  const principal = admitToken(deps, CLIENT_API_SCOPES, secret, head.caller);
+  const secret = bearer(head.authorization);
+  const principal =
+    secret === undefined && head.ticket !== undefined
+      ? admitTicket(deps, head.ticket, head.caller)
+      : admitToken(deps, CLIENT_API_SCOPES, secret ?? head.queryToken, head.caller);
   known?.(principal);
   checkOrigin(deps, principal, head.origin);
   deps.limits.admit(head.limit ?? "evaluate", principal, head.caller);
   return principal;
+}
+
+/** A stream ticket's principal; a ticket that does not hold is a failed authentication. */
+function admitTicket(deps: AppDeps, ticket: string, caller: Caller): Principal {
+  const principal = deps.tokens.resolveTicket(ticket);
+  if (principal) return principal;
+  deps.limits.failedAuthentication(caller);
+  throw problems.unauthorized(
+    "the stream ticket is unknown, expired or its token revoked: get a new one with POST /api/client/stream-ticket",
+  );
 }
 
 /**
@@ -48,7 +64,7 @@ export function admitBrowserRequest(
  */
 export function browserAccess(
   deps: AppDeps,
-  opts: { allowQuery?: boolean; limit?: LimitClass } = {},
+  opts: { allowQuery?: boolean; allowTicket?: boolean; limit?: LimitClass } = {},
 ): MiddlewareHandler<AuthEnv>[] {
   const admit: MiddlewareHandler<AuthEnv> = async (c, next) => {
     // CORS reads the principal after the handler: a refused origin gets no CORS headers.
@@ -56,6 +72,7 @@ export function browserAccess(
       authorization: c.req.header("authorization"),
       origin: c.req.header("origin"),
       queryToken: opts.allowQuery ? c.req.query("token") : undefined,
+      ticket: opts.allowTicket ? c.req.query("ticket") : undefined,
       caller: callerOf(deps, c),
       limit: opts.limit,
     };

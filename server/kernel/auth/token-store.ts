@@ -5,6 +5,7 @@ import type { Db } from "../db/database.js";
 import { findEnvironment } from "../db/environment-rows.js";
 import { tokens } from "../db/schema.js";
 import * as errors from "../errors.js";
+import { readTicket, signTicket, TICKET_TTL_MS, ticketHolds } from "./stream-ticket.js";
 import { hashSecret, newSecret, type Scope } from "./token-secret.js";
 
 export interface Principal {
@@ -74,15 +75,7 @@ export class TokenStore {
       return hit.principal;
     }
     const hash = hashSecret(secret);
-    if (this.#adminHash !== undefined && hash === this.#adminHash) {
-      return {
-        tokenId: "env-admin",
-        name: "ROLLGUARD_ADMIN_TOKEN",
-        scope: "admin",
-        environment: null,
-        allowedOrigins: [],
-      };
-    }
+    if (this.#adminHash !== undefined && hash === this.#adminHash) return this.#envAdmin();
     const row = this.deps.db
       .select()
       .from(tokens)
@@ -114,6 +107,61 @@ export class TokenStore {
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(secret, { principal, until: Math.max(until, now) });
     return principal;
+  }
+
+  /** A short-lived ticket for the browser stream, for the token `principal` came from. */
+  issueTicket(principal: Principal): { ticket: string; expiresAt: string } {
+    const key = this.#ticketKey(principal.tokenId);
+    // The principal was resolved moments ago; a token revoked in between gets no ticket.
+    if (key === undefined) throw errors.notFound("the token is no longer valid");
+    const expiresAt = this.deps.clock.now() + TICKET_TTL_MS;
+    return {
+      ticket: signTicket(principal.tokenId, key, expiresAt),
+      expiresAt: new Date(expiresAt).toISOString(),
+    };
+  }
+
+  /** The principal of a ticket that holds (signed by a live token, not past its time), else null. */
+  resolveTicket(ticket: string): Principal | null {
+    const parts = readTicket(ticket);
+    if (!parts) return null;
+    const now = this.deps.clock.now();
+    if (parts.tokenId === "env-admin")
+      return this.#adminHash !== undefined && ticketHolds(parts, this.#adminHash, now)
+        ? this.#envAdmin()
+        : null;
+    const row = this.#liveRow(parts.tokenId);
+    if (!row || !ticketHolds(parts, row.hash, now)) return null;
+    this.#used.set(row.id, now);
+    return {
+      tokenId: row.id,
+      name: row.name,
+      scope: row.scope,
+      environment: row.environment,
+      allowedOrigins: row.allowedOrigins,
+    };
+  }
+
+  /** The key a token's tickets are signed with: its stored hash, while it is live. */
+  #ticketKey(tokenId: string): string | undefined {
+    return tokenId === "env-admin" ? this.#adminHash : this.#liveRow(tokenId)?.hash;
+  }
+
+  #liveRow(tokenId: string): TokenRow | undefined {
+    const row = this.deps.db.select().from(tokens).where(eq(tokens.id, tokenId)).get();
+    const now = this.deps.clock.now();
+    if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now)) return undefined;
+    return row;
+  }
+
+  #envAdmin(): Principal {
+    return {
+      tokenId: "env-admin",
+      name: "ROLLGUARD_ADMIN_TOKEN",
+      scope: "admin",
+      environment: null,
+      allowedOrigins: [],
+    };
   }
 
   /** Writes the last-use times gathered since the last flush, in one transaction; how many. */
