@@ -29,13 +29,10 @@ export function decodeContext(param: string | undefined): EvaluationContext {
 
 const StreamQuery = z.object({
   context: z.string().optional().openapi({ description: "the context as base64url-encoded JSON" }),
-  ticket: z
-    .string()
-    .optional()
-    .openapi({
-      description:
-        "a stream ticket from POST /api/client/stream-ticket, for EventSource (it cannot send headers)",
-    }),
+  ticket: z.string().optional().openapi({
+    description:
+      "a stream ticket from POST /api/client/stream-ticket, for EventSource (it cannot send headers)",
+  }),
   token: z.string().optional().openapi({
     description: "deprecated: the client token itself, which proxies log with the URL; send a `ticket`",
     deprecated: true,
