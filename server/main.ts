@@ -71,6 +71,10 @@ const rateLimits: RateLimitOptions = {
   trustProxy: env.ROLLGUARD_TRUST_PROXY === "1" || env.ROLLGUARD_TRUST_PROXY === "true",
 };
 
+// Days of audit events to keep (pruned hourly; each environment's newest 1,000 and each flag's
+// latest stay whatever their age); unset: kept for ever.
+const auditRetentionDays = positiveInt("ROLLGUARD_AUDIT_RETENTION_DAYS", "a whole number of days > 0");
+
 let server: Awaited<ReturnType<typeof createServer>> | undefined;
 // Registered before the start, so a signal during it still ends the process cleanly.
 let closing = false;
@@ -96,6 +100,7 @@ try {
     corsOrigins,
     tickMs,
     rateLimits,
+    audit: { retentionDays: auditRetentionDays },
     logger,
     observability: { metrics: { open: metricsAuth === "none", token: metricsToken } },
   });
