@@ -43,6 +43,10 @@ export interface Token {
   createdBy: string;
   revoked: boolean;
   revokedAt: string | null;
+  expiresAt: string | null;
+  rotatedAt: string | null;
+  previousSecretValidUntil: string | null;
+  lastUsedAt: string | null;
   token?: string;
 }
 

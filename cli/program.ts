@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error.js";
 import { registerAudit } from "./commands/audit.js";
+import { registerBackup } from "./commands/backup.js";
 import { registerEnvironments } from "./commands/environments.js";
 import { registerFlags } from "./commands/flags.js";
 import { registerGuard } from "./commands/guard.js";
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerEnvironments(program);
   registerLogin(program);
   registerServe(program);
+  registerBackup(program);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import { seedEnvironments } from "./flags/index.js";
+import { type RateLimitOptions, RateLimits } from "./kernel/auth/rate-limits.js";
 import { TokenStore } from "./kernel/auth/token-store.js";
 import { ChangeBus } from "./kernel/change/change-bus.js";
 import { type Clock, systemClock } from "./kernel/clock.js";
@@ -17,6 +18,8 @@ export interface DepsOptions {
   logger?: Logger;
   /** Origins browsers may call the client API and OFREP from, for every token ("*" for any). */
   corsOrigins?: string[];
+  /** Rate limits per token and client address (defaults: DEFAULT_RATE_LIMITS). */
+  rateLimits?: RateLimitOptions;
 }
 
 /** Opens the store, applies migrations, seeds the standard environments and wires the kernel. */
@@ -34,6 +37,7 @@ export function createDeps(options: DepsOptions): AppDeps {
     ...base,
     database,
     tokens: new TokenStore(base, options.adminToken),
+    limits: new RateLimits(options.rateLimits ?? {}, clock),
     snapshots,
     corsOrigins: options.corsOrigins ?? [],
     logger,

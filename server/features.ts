@@ -1,6 +1,6 @@
 import { type DashboardOptions, dashboardFeature } from "./dashboard/index.js";
 import { evaluationFeature } from "./evaluation/index.js";
-import { flagsFeature } from "./flags/index.js";
+import { type AuditRetentionOptions, flagsFeature } from "./flags/index.js";
 import { type GuardLoopOptions, guardFeature } from "./guard/index.js";
 import { healthFeature } from "./health/index.js";
 import type { Feature } from "./kernel/feature.js";
@@ -25,6 +25,8 @@ export interface FeatureOptions {
   webhooks?: WebhookOptions;
   /** The metrics token, and how often stream connects and drops are logged. */
   observability?: ObservabilityOptions;
+  /** How long audit events are kept (default: for ever). */
+  audit?: AuditRetentionOptions;
   /** Where the built dashboard is served from. */
   dashboard?: DashboardOptions;
 }

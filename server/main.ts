@@ -1,4 +1,6 @@
 import { createServer, ListenError } from "./create-server.js";
+import type { RateLimitOptions } from "./kernel/auth/rate-limits.js";
+import { parseRate, type Rate } from "./kernel/http/token-bucket.js";
 import { createLogger } from "./kernel/logger.js";
 
 // The only place that reads the environment.
@@ -41,6 +43,38 @@ const metricsAuth = env.ROLLGUARD_METRICS_AUTH ?? "token";
 if (metricsAuth !== "token" && metricsAuth !== "none")
   fail(`ROLLGUARD_METRICS_AUTH must be token (the default) or none; got ${metricsAuth}`);
 
+/** A rate like `600/10s` (or `off`) from the environment; undefined (the default) when unset. */
+function rate(name: string): Rate | null | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  try {
+    return parseRate(raw);
+  } catch (error) {
+    fail(`${name}: ${(error as Error).message}`);
+  }
+}
+// Rate limits (docs/security.md): each per token and per client address, `off` to lift one;
+// ROLLGUARD_RATE_LIMITS=off lifts them all.
+const allOff = env.ROLLGUARD_RATE_LIMITS === "off";
+if (!(env.ROLLGUARD_RATE_LIMITS === undefined || env.ROLLGUARD_RATE_LIMITS === "" || allOff))
+  fail(`ROLLGUARD_RATE_LIMITS may only be off (to lift every limit); got ${env.ROLLGUARD_RATE_LIMITS}`);
+const pairOf = (name: string) =>
+  allOff
+    ? { token: null, address: null }
+    : { token: rate(`${name}_TOKEN`), address: rate(`${name}_ADDRESS`) };
+const rateLimits: RateLimitOptions = {
+  authFailures: allOff ? null : rate("ROLLGUARD_RATE_LIMIT_AUTH_FAILURES"),
+  evaluate: pairOf("ROLLGUARD_RATE_LIMIT_EVALUATE"),
+  metrics: pairOf("ROLLGUARD_RATE_LIMIT_METRICS"),
+  adminWrite: pairOf("ROLLGUARD_RATE_LIMIT_ADMIN_WRITES"),
+  // Behind a reverse proxy: the client address is the last X-Forwarded-For entry.
+  trustProxy: env.ROLLGUARD_TRUST_PROXY === "1" || env.ROLLGUARD_TRUST_PROXY === "true",
+};
+
+// Days of audit events to keep (pruned hourly; each environment's newest 1,000 and each flag's
+// latest stay whatever their age); unset: kept for ever.
+const auditRetentionDays = positiveInt("ROLLGUARD_AUDIT_RETENTION_DAYS", "a whole number of days > 0");
+
 let server: Awaited<ReturnType<typeof createServer>> | undefined;
 // Registered before the start, so a signal during it still ends the process cleanly.
 let closing = false;
@@ -65,6 +99,8 @@ try {
     adminToken,
     corsOrigins,
     tickMs,
+    rateLimits,
+    audit: { retentionDays: auditRetentionDays },
     logger,
     observability: { metrics: { open: metricsAuth === "none", token: metricsToken } },
   });

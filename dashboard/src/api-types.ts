@@ -211,7 +211,7 @@ export interface AuditEvent {
   detail: unknown;
 }
 
-export type TokenScope = "admin" | "server" | "client";
+export type TokenScope = "admin" | "read" | "server" | "client";
 
 export interface Token {
   id: string;
@@ -223,6 +223,8 @@ export interface Token {
   createdBy: string;
   revoked: boolean;
   revokedAt: string | null;
+  expiresAt?: string | null;
+  lastUsedAt?: string | null;
 }
 
 export interface Webhook {

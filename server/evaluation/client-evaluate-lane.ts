@@ -36,7 +36,16 @@ export function clientEvaluateLane(
     try {
       if (!declaredWithin(headers["content-length"], headers["transfer-encoding"], maxBodyBytes))
         return next(req, res);
-      environment = admitBrowserRequest(deps, { authorization: headers.authorization, origin }).environment;
+      const caller = deps.limits.caller(
+        req.socket.remoteAddress,
+        String(headers["x-forwarded-for"] ?? ""),
+        req,
+      );
+      environment = admitBrowserRequest(deps, {
+        authorization: headers.authorization,
+        origin,
+        caller,
+      }).environment;
     } catch {
       return next(req, res);
     }

@@ -21,7 +21,7 @@ const route = createRoute({
 
 /** `POST /api/sdk/evaluate`: every flag for one context, for servers that do not evaluate locally. */
 export function serverEvaluateRoute(app: ReturnType<typeof router>, deps: AppDeps) {
-  app.use(route.path, requireToken(deps.tokens, ["server"]));
+  app.use(route.path, requireToken(deps, ["server"], { limit: "evaluate" }));
   // Documented from the zod schemas, but read by `readContext`, as every evaluation endpoint is.
   app.openAPIRegistry.registerPath(route);
   app.post(route.path, async (c) => {

@@ -23,8 +23,8 @@ const ListQuery = z.object({
 
 export function flagRoutes(deps: AppDeps) {
   const app = router();
-  app.use("/api/flags", requireToken(deps.tokens, ["admin"]));
-  app.use("/api/flags/*", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/flags", requireToken(deps, ["admin"]));
+  app.use("/api/flags/*", requireToken(deps, ["admin"]));
 
   app.openapi(
     createRoute({

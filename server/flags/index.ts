@@ -1,6 +1,6 @@
 // The flags feature's module: what other features and the server may use of it.
 export { seedEnvironments } from "./environment-commands.js";
-export { flagsFeature } from "./feature.js";
+export { type AuditRetentionOptions, flagsFeature } from "./feature.js";
 export { applyStatePatch, createFlag, type PatchOptions, patchFlagState } from "./flag-commands.js";
 export { type FlagRow, type FlagStateRow, findFlag, findState } from "./flag-rows.js";
 export type { FlagStateOut, FlagStatePatchInput } from "./flag-schemas.js";

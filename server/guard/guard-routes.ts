@@ -37,8 +37,8 @@ function resolveRules(inputs: readonly unknown[]): StoredRule[] {
 
 export function guardRoutes(deps: AppDeps) {
   const app = router();
-  app.use("/api/flags/:key/environments/:env/guard", requireToken(deps.tokens, ["admin"]));
-  app.use("/api/guard/*", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/flags/:key/environments/:env/guard", requireToken(deps, ["admin"]));
+  app.use("/api/guard/*", requireToken(deps, ["admin"]));
 
   const view = (key: string, env: string) => {
     const v = guardView(deps.db, key, env);

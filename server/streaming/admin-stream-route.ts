@@ -18,7 +18,7 @@ const AdminChangeOut = z.object({
 /** `GET /api/admin/stream`: the admin token as a bearer only (never in the URL). */
 export function adminStreamRoutes(deps: AppDeps, hub: AdminStreamHub) {
   const app = router();
-  app.use("/api/admin/stream", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/admin/stream", requireToken(deps, ["admin"]));
   app.openapi(
     createRoute({
       method: "get",

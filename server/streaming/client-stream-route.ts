@@ -29,10 +29,14 @@ export function decodeContext(param: string | undefined): EvaluationContext {
 
 const StreamQuery = z.object({
   context: z.string().optional().openapi({ description: "the context as base64url-encoded JSON" }),
-  token: z
-    .string()
-    .optional()
-    .openapi({ description: "the client token, for EventSource (it cannot send headers)" }),
+  ticket: z.string().optional().openapi({
+    description:
+      "a stream ticket from POST /api/client/stream-ticket, for EventSource (it cannot send headers)",
+  }),
+  token: z.string().optional().openapi({
+    description: "deprecated: the client token itself, which proxies log with the URL; send a `ticket`",
+    deprecated: true,
+  }),
   environment: z.string().optional().openapi({ description: "admin tokens only: which environment" }),
 });
 
@@ -46,7 +50,8 @@ export function clientStreamRoute(app: ReturnType<typeof router>, hub: ClientStr
         "Server-Sent Events for one context. First an event `put` (data: `{ flags }` as " +
         "/api/client/evaluate answers); after each change an event `patch` with only the results " +
         "that changed for this context (null: the flag is gone or no longer client-visible). " +
-        "The token may be passed as `?token=`, since EventSource cannot send headers.",
+        "EventSource cannot send headers: pass `?ticket=` from POST /api/client/stream-ticket " +
+        "(valid 60 s, this stream only). The token itself as `?token=` still works but is deprecated.",
       security: [{ bearer: [] }],
       request: { query: StreamQuery },
       responses: {

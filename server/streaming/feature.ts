@@ -12,6 +12,7 @@ import { ofrepEventRoutes } from "./ofrep-event-route.js";
 import { StreamHub, type StreamOptions } from "./sdk-stream-hub.js";
 import { sdkStreamRoutes } from "./sdk-stream-route.js";
 import type { StreamStats } from "./stream-registry.js";
+import { STREAM_TICKET_PATH, streamTicketRoute } from "./stream-ticket-route.js";
 
 const sdkHubs = new WeakMap<AppDeps, StreamHub>();
 const clientHubs = new WeakMap<AppDeps, ClientStreamHub>();
@@ -73,8 +74,11 @@ export const streamingFeature: Feature<{ stream?: StreamOptions }> = {
   routes: (deps) => {
     const hub = streamHubOf(deps);
     const app = router().route("/", sdkFlagsRoutes(deps, hub)).route("/", sdkStreamRoutes(deps, hub));
-    // EventSource cannot send headers, so the browsers' stream takes its token as `?token=` too.
-    app.use("/api/client/stream", ...browserAccess(deps, { allowQuery: true }));
+    // EventSource cannot send headers: the browsers' stream takes a short-lived `?ticket=`
+    // (or, deprecated, the token itself as `?token=`, which proxies log).
+    app.use("/api/client/stream", ...browserAccess(deps, { allowQuery: true, allowTicket: true }));
+    app.use(STREAM_TICKET_PATH, ...browserAccess(deps));
+    streamTicketRoute(app, deps);
     clientStreamRoute(app, clientStreamHubOf(deps));
     app.route("/", adminStreamRoutes(deps, adminStreamHubOf(deps)));
     app.route("/", ofrepEventRoutes(deps, ofrepEventHubOf(deps)));

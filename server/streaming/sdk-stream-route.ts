@@ -17,7 +17,7 @@ function parseEventId(header: string | undefined): number | undefined {
 
 export function sdkStreamRoutes(deps: AppDeps, hub: StreamHub) {
   const app = router();
-  app.use("/api/sdk/stream", requireToken(deps.tokens, ["server"]));
+  app.use("/api/sdk/stream", requireToken(deps, ["server"]));
   app.openapi(
     createRoute({
       method: "get",

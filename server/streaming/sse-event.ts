@@ -23,6 +23,7 @@ export function deleteData(flagKey: string): string {
 /** The response head of every SSE stream; `x-accel-buffering` keeps proxies from holding events. */
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache, no-transform",
+  // no-store: a stream carries configuration (flag rules, audit events) that no cache should keep.
+  "cache-control": "no-store, no-transform",
   "x-accel-buffering": "no",
 } as const;

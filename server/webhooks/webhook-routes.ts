@@ -97,8 +97,8 @@ const EnvParam = z.object({ env: EnvironmentKey });
 
 export function webhookRoutes(deps: AppDeps) {
   const app = router();
-  app.use("/api/environments/:env/webhooks", requireToken(deps.tokens, ["admin"]));
-  app.use("/api/webhooks/*", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/environments/:env/webhooks", requireToken(deps, ["admin"]));
+  app.use("/api/webhooks/*", requireToken(deps, ["admin"]));
 
   app.openapi(
     createRoute({

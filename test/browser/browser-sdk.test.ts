@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RollguardClient } from "../../sdk/browser/index.js";
 import { clientFixture } from "../helpers/client-fixture.js";
+import { eventually } from "../helpers/server-token.js";
 import {
   bucketingVectorsJson,
   buildBrowserBundle,
@@ -47,6 +48,8 @@ describe.skipIf(skipBrowser)("the browser SDK in headless Chromium", () => {
   let browser: Browser;
   let page: Page;
   let serverUp = true;
+  let token: string;
+  const requested: string[] = [];
 
   beforeAll(async () => {
     const [bundle, core] = await Promise.all([buildBrowserBundle(), buildCoreForBrowser()]);
@@ -57,10 +60,11 @@ describe.skipIf(skipBrowser)("the browser SDK in headless Chromium", () => {
       "/core.js": { type: "text/javascript", body: core },
       "/vectors.json": { type: "application/json", body: bucketingVectorsJson() },
     });
-    const token = await fx.token("client", { allowedOrigins: [site.origin] });
+    token = await fx.token("client", { allowedOrigins: [site.origin] });
     browser = await launchChromium();
     page = await browser.newPage();
     page.on("pageerror", (e) => console.error("[page error]", e));
+    page.on("request", (r) => requested.push(r.url()));
     await page.goto(
       `${site.origin}/?server=${encodeURIComponent(fx.url)}&token=${encodeURIComponent(token)}`,
     );
@@ -97,6 +101,19 @@ describe.skipIf(skipBrowser)("the browser SDK in headless Chromium", () => {
     });
     expect(seen.events).toContain("ready");
     expect(await page.isHidden("#banner")).toBe(true);
+  });
+
+  it("opens the stream with a ticket: the token never travels in a URL to the server", async () => {
+    await page.evaluate(() => window.client.ready());
+    await eventually(
+      () => requested.some((u) => u.includes("/api/client/stream?")),
+      5_000,
+      "the stream request",
+    );
+    const toServer = requested.filter((u) => u.startsWith(fx.url));
+    expect(toServer.some((u) => u.startsWith(`${fx.url}/api/client/stream-ticket`))).toBe(true);
+    expect(toServer.some((u) => /\/api\/client\/stream\?ticket=/.test(u))).toBe(true);
+    for (const u of toServer) expect(u).not.toContain(encodeURIComponent(token));
   });
 
   it("shows a change made through the REST API within one second, without a reload", async () => {

@@ -1,11 +1,11 @@
 import { createApp } from "../../server/app.js";
-import { createDeps } from "../../server/create-deps.js";
+import { createDeps, type DepsOptions } from "../../server/create-deps.js";
 import { jsonRequest, readAnswer } from "./http.js";
 import { ADMIN } from "./server.js";
 
 /** The app over an in-memory store, driven through `app.request` with no port. */
-export function testApp() {
-  const deps = createDeps({ database: ":memory:", adminToken: ADMIN, log: () => {} });
+export function testApp(options: Partial<DepsOptions> = {}) {
+  const deps = createDeps({ database: ":memory:", adminToken: ADMIN, log: () => {}, ...options });
   const app = createApp(deps);
   async function call(
     method: string,

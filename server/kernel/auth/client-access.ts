@@ -1,7 +1,9 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppDeps } from "../deps.js";
+import { problems } from "../http/problem.js";
 import { checkOrigin, cors } from "./cors.js";
-import { type AuthEnv, authenticate, bearer } from "./require-token.js";
+import type { Caller, LimitClass } from "./rate-limits.js";
+import { type AuthEnv, admitToken, bearer, callerOf } from "./require-token.js";
 import type { Principal } from "./token-store.js";
 
 /** Who may call the browser-facing routes (admin tokens pass every check). */
@@ -13,11 +15,18 @@ export interface RequestHead {
   origin: string | undefined;
   /** `?token=`, only where EventSource must send the token that way (it cannot send headers). */
   queryToken?: string | undefined;
+  /** `?ticket=`: a short-lived stream ticket instead of the token (see stream-ticket.ts). */
+  ticket?: string | undefined;
+  /** Who sent it, for the rate limits. */
+  caller: Caller;
+  /** The rate limit it counts against (default: evaluation). */
+  limit?: LimitClass;
 }
 
 /**
  * Every check a browser-facing request passes before its handler, in order: a token of a client
- * API scope, then an origin that token (or the server) allows. It is one function so that the
+ * API scope (failures counted per address), then an origin that token (or the server) allows,
+ * then the rate limits of the token and the address. It is one function so that the
  * Hono middleware chain and the evaluate lane in front of Hono run exactly the same checks: a
  * check added here holds on both, and neither pipeline can have one the other lacks. Returns the
  * principal, or throws the Problem that answers the request. `known` hears of the principal as
@@ -28,11 +37,25 @@ export function admitBrowserRequest(
   head: RequestHead,
   known?: (principal: Principal) => void,
 ): Principal {
-  const secret = bearer(head.authorization) ?? head.queryToken;
-  const principal = authenticate(deps.tokens, CLIENT_API_SCOPES, secret);
+  const secret = bearer(head.authorization);
+  const principal =
+    secret === undefined && head.ticket !== undefined
+      ? admitTicket(deps, head.ticket, head.caller)
+      : admitToken(deps, CLIENT_API_SCOPES, secret ?? head.queryToken, head.caller);
   known?.(principal);
   checkOrigin(deps, principal, head.origin);
+  deps.limits.admit(head.limit ?? "evaluate", principal, head.caller);
   return principal;
+}
+
+/** A stream ticket's principal; a ticket that does not hold is a failed authentication. */
+function admitTicket(deps: AppDeps, ticket: string, caller: Caller): Principal {
+  const principal = deps.tokens.resolveTicket(ticket);
+  if (principal) return principal;
+  deps.limits.failedAuthentication(caller);
+  throw problems.unauthorized(
+    "the stream ticket is unknown, expired or its token revoked: get a new one with POST /api/client/stream-ticket",
+  );
 }
 
 /**
@@ -41,7 +64,7 @@ export function admitBrowserRequest(
  */
 export function browserAccess(
   deps: AppDeps,
-  opts: { allowQuery?: boolean } = {},
+  opts: { allowQuery?: boolean; allowTicket?: boolean; limit?: LimitClass } = {},
 ): MiddlewareHandler<AuthEnv>[] {
   const admit: MiddlewareHandler<AuthEnv> = async (c, next) => {
     // CORS reads the principal after the handler: a refused origin gets no CORS headers.
@@ -49,6 +72,9 @@ export function browserAccess(
       authorization: c.req.header("authorization"),
       origin: c.req.header("origin"),
       queryToken: opts.allowQuery ? c.req.query("token") : undefined,
+      ticket: opts.allowTicket ? c.req.query("ticket") : undefined,
+      caller: callerOf(deps, c),
+      limit: opts.limit,
     };
     admitBrowserRequest(deps, head, (principal) => c.set("principal", principal));
     await next();

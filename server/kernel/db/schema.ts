@@ -51,7 +51,8 @@ export const flagStates = sqliteTable(
 export const tokens = sqliteTable("tokens", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
-  scope: text("scope", { enum: ["admin", "server", "client"] }).notNull(),
+  /** `read`: the admin API's reads only (GET), for wall dashboards and CI jobs. */
+  scope: text("scope", { enum: ["admin", "read", "server", "client"] }).notNull(),
   environment: text("environment"),
   /** SHA-256 of the secret; the secret itself is shown once and never stored. */
   hash: text("hash").notNull().unique(),
@@ -59,6 +60,14 @@ export const tokens = sqliteTable("tokens", {
   createdAt: integer("created_at").notNull(),
   createdBy: text("created_by").notNull(),
   revokedAt: integer("revoked_at"),
+  /** After it the token no longer works; null: it never expires. */
+  expiresAt: integer("expires_at"),
+  /** The secret before the last rotation, valid until `previousValidUntil` (the grace period). */
+  previousHash: text("previous_hash").unique(),
+  previousValidUntil: integer("previous_valid_until"),
+  rotatedAt: integer("rotated_at"),
+  /** When a request last used it, written at most once a minute (not on every request). */
+  lastUsedAt: integer("last_used_at"),
 });
 
 export const auditEvents = sqliteTable(
