@@ -105,7 +105,7 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
       const notFound = flagNotFound(key);
       return ofrepJson(c, notFound.body, notFound.status);
     }
-    const answer = ofrepAnswer(flag, evaluateFlag(flag, input.context), forBrowser);
+    const answer = ofrepAnswer(flag, evaluateFlag(flag, input.context, store), forBrowser);
     return ofrepJson(c, answer.body, answer.status);
   });
 
@@ -116,7 +116,7 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
     if (!("ok" in input)) return ofrepJson(c, input, 400);
     const tag = new AnswerTag(input.text);
     const results = flagList(snapshot, forBrowser).flags.map((flag) => {
-      const result = ofrepAnswer(flag, evaluateFlag(flag, input.context), forBrowser).body;
+      const result = ofrepAnswer(flag, evaluateFlag(flag, input.context, snapshot.store), forBrowser).body;
       const text = JSON.stringify(result);
       tag.addText(text);
       return text;
