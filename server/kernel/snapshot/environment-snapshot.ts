@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { FlagConfig, FlagSet, FlagStore } from "../../../sdk/core/index.js";
+import type { FlagSet, FlagStore } from "../../../sdk/core/index.js";
 
 /**
  * A reader's own view of a snapshot (a stream's framed `put`, the client API's flag lists),
