@@ -121,6 +121,19 @@ describe("segments through the admin API, the stream and a streaming Node SDK", 
     expect(await sse.next(300)).toBeUndefined(); // the flag that uses it is not re-sent
     sse.close();
 
+    // A client that missed it gets the same event replayed from the change log.
+    const resumed = await openSse(`${server.url}/api/sdk/stream`, {
+      authorization: `Bearer ${token}`,
+      "last-event-id": String(set.revision),
+    });
+    const replayed = await resumed.next();
+    expect({ event: replayed?.event, id: replayed?.id, data: replayed?.data }).toEqual({
+      event: "patch",
+      id: patch!.id,
+      data: patch!.data,
+    });
+    resumed.close();
+
     const download = await fetch(`${server.url}/api/sdk/flags`, {
       headers: { authorization: `Bearer ${token}` },
     });
