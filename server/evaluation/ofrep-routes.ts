@@ -162,7 +162,7 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
       const notFound = flagNotFound(key);
       return ofrepJson(c, notFound.body, notFound.status);
     }
-    const answer = ofrepAnswer(flag, evaluateFlag(flag, input.context), forBrowser);
+    const answer = ofrepAnswer(flag, evaluateFlag(flag, input.context, store), forBrowser);
     return ofrepJson(c, answer.body, answer.status);
   });
 
@@ -175,7 +175,7 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
     const streams = eventStreamsOf(c);
     tag.addText(streams);
     const results = flagList(snapshot, forBrowser).flags.map((flag) => {
-      const result = ofrepAnswer(flag, evaluateFlag(flag, input.context), forBrowser).body;
+      const result = ofrepAnswer(flag, evaluateFlag(flag, input.context, snapshot.store), forBrowser).body;
       const text = JSON.stringify(result);
       tag.addText(text);
       return text;

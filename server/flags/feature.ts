@@ -5,6 +5,7 @@ import { router } from "../kernel/http/router.js";
 import { auditRoutes } from "./audit-routes.js";
 import { environmentRoutes } from "./environment-routes.js";
 import { flagRoutes } from "./flag-routes.js";
+import { segmentRoutes } from "./segment-routes.js";
 import { tokenRoutes } from "./token-routes.js";
 
 /** Tokens' last-use times reach the database at most this often (the list shows newer ones). */
@@ -18,14 +19,15 @@ export interface AuditRetentionOptions {
 }
 
 /**
- * The admin REST core: flags and their state per environment, environments, tokens, the audit
- * log; the minute loop that writes tokens' last use, and the audit retention loop.
+ * The admin REST core: flags and their state per environment, the segments their rules use,
+ * environments, tokens, the audit log; the minute loop that writes tokens' last use, and the audit retention loop.
  */
 export const flagsFeature: Feature<{ audit?: AuditRetentionOptions }> = {
   name: "flags",
   routes: (deps) =>
     router()
       .route("/", flagRoutes(deps))
+      .route("/", segmentRoutes(deps))
       .route("/", environmentRoutes(deps))
       .route("/", tokenRoutes(deps))
       .route("/", auditRoutes(deps)),

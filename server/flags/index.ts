@@ -5,3 +5,7 @@ export { applyStatePatch, createFlag, type PatchOptions, patchFlagState } from "
 export { type FlagRow, type FlagStateRow, findFlag, findState } from "./flag-rows.js";
 export type { FlagStateOut, FlagStatePatchInput } from "./flag-schemas.js";
 export { requireLiveState } from "./live-state.js";
+export { createSegment, deleteSegment, updateSegment } from "./segment-commands.js";
+export { findSegment, listSegments, segmentUses } from "./segment-rows.js";
+export type { CreateSegmentInput, SegmentOut, UpdateSegmentInput } from "./segment-schemas.js";
+export { prerequisiteUses } from "./targeting-checks.js";
