@@ -16,8 +16,8 @@ const KeyParam = z.object({ key: SegmentKey });
 /** Segments: named audiences that rules of any flag, in any environment, reference by key. */
 export function segmentRoutes(deps: AppDeps) {
   const app = router();
-  app.use("/api/segments", requireToken(deps.tokens, ["admin"]));
-  app.use("/api/segments/*", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/segments", requireToken(deps, ["admin"]));
+  app.use("/api/segments/*", requireToken(deps, ["admin"]));
 
   app.openapi(
     createRoute({
