@@ -1,6 +1,6 @@
 import { type DashboardOptions, dashboardFeature } from "./dashboard/index.js";
 import { evaluationFeature } from "./evaluation/index.js";
-import { flagsFeature } from "./flags/index.js";
+import { flagsFeature, type LifecycleOptions } from "./flags/index.js";
 import { type GuardLoopOptions, guardFeature } from "./guard/index.js";
 import { healthFeature } from "./health/index.js";
 import type { Feature } from "./kernel/feature.js";
@@ -25,6 +25,8 @@ export interface FeatureOptions {
   webhooks?: WebhookOptions;
   /** The metrics token, and how often stream connects and drops are logged. */
   observability?: ObservabilityOptions;
+  /** Stale marks (days without evaluation) and how often flag usage is recorded. */
+  lifecycle?: LifecycleOptions;
   /** Where the built dashboard is served from. */
   dashboard?: DashboardOptions;
 }

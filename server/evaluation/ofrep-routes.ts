@@ -97,7 +97,7 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
   app.post("/ofrep/v1/evaluate/flags/:key", async (c) => {
     const key = c.req.param("key");
     const forBrowser = c.var.principal.scope === "client";
-    const { store } = snapshotOf(deps, environmentOf(c));
+    const { store, usage } = snapshotOf(deps, environmentOf(c));
     const input = await ofrepInput(c);
     if (!("ok" in input)) return ofrepJson(c, { key, ...input }, 400);
     const flag = store.get(key);
@@ -105,6 +105,7 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
       const notFound = flagNotFound(key);
       return ofrepJson(c, notFound.body, notFound.status);
     }
+    usage.markFlag(key);
     const answer = ofrepAnswer(flag, evaluateFlag(flag, input.context), forBrowser);
     return ofrepJson(c, answer.body, answer.status);
   });
@@ -115,7 +116,9 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
     const input = await ofrepInput(c);
     if (!("ok" in input)) return ofrepJson(c, input, 400);
     const tag = new AnswerTag(input.text);
-    const results = flagList(snapshot, forBrowser).flags.map((flag) => {
+    const { flags } = flagList(snapshot, forBrowser);
+    snapshot.usage.markFlags(flags);
+    const results = flags.map((flag) => {
       const result = ofrepAnswer(flag, evaluateFlag(flag, input.context), forBrowser).body;
       const text = JSON.stringify(result);
       tag.addText(text);

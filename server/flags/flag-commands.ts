@@ -36,6 +36,8 @@ export function createFlag(deps: ChangeDeps, input: CreateFlagInput, { actor }: 
         variants,
         offVariant,
         clientVisible: input.clientVisible ?? false,
+        kind: input.kind ?? "release",
+        lifetimeDays: input.lifetimeDays ?? null,
         createdAt: now,
         updatedAt: now,
       })

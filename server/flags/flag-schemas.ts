@@ -1,8 +1,21 @@
 import { z } from "@hono/zod-openapi";
 import { OPERATORS } from "../../sdk/core/types.js";
 import { EnvironmentKey, FlagKey, JsonValue, Percentage } from "../kernel/http/common-schemas.js";
+import { FLAG_KINDS } from "./flag-kinds.js";
 
 export const FlagType = z.enum(["boolean", "string", "number", "json"]);
+
+export const FlagKind = z.enum(FLAG_KINDS).openapi({
+  description:
+    "What the flag is for; it sets the expected lifetime (release and experiment 40 days, operational 7, kill-switch and permission permanent)",
+});
+
+const LifetimeDays = z
+  .number()
+  .int({ message: "must be a whole number of days" })
+  .min(1)
+  .max(3650)
+  .openapi({ description: "Expected lifetime in days, instead of the kind's" });
 
 export const Variant = z.object({ key: z.string().min(1).max(64), value: JsonValue }).openapi("Variant");
 
@@ -46,6 +59,8 @@ export const CreateFlagBody = z
     variants: z.array(Variant).min(2).max(100).optional(),
     offVariant: z.string().optional(),
     clientVisible: z.boolean().optional(),
+    kind: FlagKind.optional(),
+    lifetimeDays: LifetimeDays.optional(),
   })
   .strict()
   .openapi("CreateFlag");
@@ -60,6 +75,10 @@ export const UpdateFlagBody = z
         "The whole new list (not boolean flags). A variant's value may change: its users get the new value. A new variant serves nobody until weights or rules name it. A variant that weights or rules of any environment name cannot be removed (409): change those first, so no user is left on a removed variant.",
     }),
     offVariant: z.string().optional(),
+    kind: FlagKind.optional(),
+    lifetimeDays: LifetimeDays.nullable()
+      .optional()
+      .openapi({ description: "Expected lifetime in days; null: the kind's again" }),
   })
   .strict()
   .openapi("UpdateFlag");
@@ -89,8 +108,26 @@ export const FlagState = z
     version: z.number().int(),
     previousPercentage: z.number().nullable(),
     updatedAt: z.string(),
+    lastEvaluatedAt: z.string().nullable().optional().openapi({
+      description:
+        "When the server last saw the flag evaluated here (its own evaluations and SDK metrics reports; recorded every few seconds). On reads of flags only.",
+    }),
   })
   .openapi("FlagState");
+
+export const StaleMark = z
+  .object({
+    reasons: z.array(
+      z.object({
+        code: z.enum(["settled", "unused"]),
+        message: z.string(),
+      }),
+    ),
+  })
+  .openapi("StaleMark", {
+    description:
+      "Why the flag looks finished: `settled` (it has served everyone alike, off or at 0% or 100% with no rules, in every environment for longer than its lifetime) or `unused` (not evaluated anywhere for the server's limit of days)",
+  });
 
 export const Flag = z
   .object({
@@ -102,6 +139,12 @@ export const Flag = z
     offVariant: z.string(),
     clientVisible: z.boolean(),
     archived: z.boolean(),
+    kind: FlagKind,
+    lifetimeDays: z.number().int().nullable().openapi({
+      description: "The expected lifetime that applies (the flag's own or its kind's); null: permanent",
+    }),
+    lifetimeFrom: z.enum(["kind", "flag"]),
+    stale: StaleMark.nullable().optional().openapi({ description: "On reads of flags only" }),
     createdAt: z.string(),
     updatedAt: z.string(),
     environments: z.record(z.string(), FlagState),

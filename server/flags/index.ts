@@ -2,6 +2,7 @@
 export { seedEnvironments } from "./environment-commands.js";
 export { flagsFeature } from "./feature.js";
 export { applyStatePatch, createFlag, type PatchOptions, patchFlagState } from "./flag-commands.js";
+export type { LifecycleOptions } from "./flag-lifecycle.js";
 export { type FlagRow, type FlagStateRow, findFlag, findState } from "./flag-rows.js";
 export type { FlagStateOut, FlagStatePatchInput } from "./flag-schemas.js";
 export { requireLiveState } from "./live-state.js";

@@ -23,6 +23,7 @@ export const FEATURES = [
 export const TABLE_OWNERS: Record<string, string> = {
   flags: "flags",
   flagStates: "flags",
+  flagUsage: "flags",
   environments: "flags",
   metricBuckets: "metrics",
   guards: "guard",
