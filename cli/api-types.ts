@@ -10,6 +10,11 @@ export interface FlagState {
   version: number;
   previousPercentage: number | null;
   updatedAt: string;
+  lastEvaluatedAt?: string | null;
+}
+
+export interface StaleMark {
+  reasons: Array<{ code: string; message: string }>;
 }
 
 export interface Flag {
@@ -21,6 +26,10 @@ export interface Flag {
   offVariant: string;
   clientVisible: boolean;
   archived: boolean;
+  kind: string;
+  lifetimeDays: number | null;
+  lifetimeFrom: "kind" | "flag";
+  stale?: StaleMark | null;
   createdAt: string;
   updatedAt: string;
   environments: Record<string, FlagState>;
