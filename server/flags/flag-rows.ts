@@ -16,6 +16,7 @@ export function toStateOut(state: FlagStateRow): FlagStateOut {
     stickiness: state.stickiness,
     salt: state.salt,
     rules: state.rules,
+    prerequisites: state.prerequisites,
     weights: state.weights,
     version: state.version,
     previousPercentage: state.previousPercentageMilli === null ? null : state.previousPercentageMilli / 1000,

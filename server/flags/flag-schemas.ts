@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { OPERATORS } from "../../sdk/core/types.js";
 import { EnvironmentKey, FlagKey, JsonValue, Percentage } from "../kernel/http/common-schemas.js";
 import { FLAG_KINDS } from "./flag-kinds.js";
+import { Condition, Prerequisite, Prerequisites, RuleSegments } from "./targeting-schemas.js";
 
 export const FlagType = z.enum(["boolean", "string", "number", "json"]);
 
@@ -19,29 +19,21 @@ const LifetimeDays = z
 
 export const Variant = z.object({ key: z.string().min(1).max(64), value: JsonValue }).openapi("Variant");
 
-export const Condition = z
-  .object({
-    attribute: z.string().min(1).max(128),
-    operator: z.enum(OPERATORS),
-    values: z
-      .array(z.union([z.string().max(1024), z.number()]))
-      .min(1)
-      .max(10_000),
-  })
-  .strict()
-  .openapi("Condition");
-
 export const Rule = z
   .object({
     id: z.string().min(1).max(64).optional(),
     description: z.string().max(512).optional(),
-    conditions: z.array(Condition).min(1).max(50),
+    conditions: z.array(Condition).max(50).default([]),
+    segments: RuleSegments.optional(),
     variant: z.string().optional(),
     percentage: Percentage.optional(),
   })
   .strict()
   .refine((r) => (r.variant === undefined) !== (r.percentage === undefined), {
     message: "a rule serves either a `variant` or a `percentage`, exactly one of them",
+  })
+  .refine((r) => r.conditions.length > 0 || (r.segments?.length ?? 0) > 0, {
+    message: "a rule needs at least one condition or segment (the default rollout serves everyone else)",
   })
   .openapi("Rule");
 
@@ -90,6 +82,10 @@ export const FlagStatePatch = z
     stickiness: z.string().min(1).max(128).optional(),
     salt: z.string().min(1).max(256).optional(),
     rules: z.array(Rule).max(200).optional(),
+    prerequisites: Prerequisites.optional().openapi({
+      description:
+        "The whole new list. Each names a flag and the variants it must give for the same context; unmet, this flag is off for that context (DISABLED). Cycles and chains deeper than 8 are refused (409).",
+    }),
     weights: z.array(VariantWeight).min(1).max(100).optional(),
     reason: z.string().max(500).optional(),
   })
@@ -104,6 +100,7 @@ export const FlagState = z
     stickiness: z.string(),
     salt: z.string(),
     rules: z.array(z.any()),
+    prerequisites: z.array(Prerequisite),
     weights: z.array(VariantWeight),
     version: z.number().int(),
     previousPercentage: z.number().nullable(),
@@ -151,6 +148,7 @@ export const Flag = z
   })
   .openapi("Flag");
 
+export { Condition };
 export type CreateFlagInput = z.infer<typeof CreateFlagBody>;
 export type UpdateFlagInput = z.infer<typeof UpdateFlagBody>;
 export type FlagStatePatchInput = z.infer<typeof FlagStatePatch>;

@@ -24,6 +24,7 @@ export const TABLE_OWNERS: Record<string, string> = {
   flags: "flags",
   flagStates: "flags",
   flagUsage: "flags",
+  segments: "flags",
   environments: "flags",
   metricBuckets: "metrics",
   guards: "guard",

@@ -21,6 +21,7 @@ export function toFlagConfig(flag: FlagRow, state: FlagStateRow): FlagConfig {
     stickiness: state.stickiness,
     salt: state.salt,
     rules: state.rules as Rule[],
+    prerequisites: state.prerequisites,
     weights: state.weights,
     version: state.version,
     clientVisible: flag.clientVisible,

@@ -45,6 +45,11 @@ export const flagStates = sqliteTable(
     stickiness: text("stickiness").notNull(),
     salt: text("salt").notNull(),
     rules: text("rules", { mode: "json" }).$type<unknown[]>().notNull(),
+    /** [{ flag, variants }]: flags that must give one of those variants for this one to serve. */
+    prerequisites: text("prerequisites", { mode: "json" })
+      .$type<Array<{ flag: string; variants: string[] }>>()
+      .notNull()
+      .default([]),
     weights: text("weights", { mode: "json" }).$type<Array<{ variant: string; weight: number }>>().notNull(),
     version: integer("version").notNull(),
     /** The percentage before the last guard rollback, so a person can restore it. */
@@ -53,6 +58,22 @@ export const flagStates = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.flagKey, t.environment] })],
 );
+
+/**
+ * Named audiences of the instance, shared by every environment (like a flag's definition), that
+ * rules reference by key. A change to one is one change per environment, through the change path.
+ */
+export const segments = sqliteTable("segments", {
+  key: text("key").primaryKey(),
+  description: text("description").notNull().default(""),
+  idAttribute: text("id_attribute").notNull().default("userId"),
+  ids: text("ids", { mode: "json" }).$type<string[]>().notNull(),
+  /** Conditions as in a rule (sdk/core's Condition). */
+  conditions: text("conditions", { mode: "json" }).$type<unknown[]>().notNull(),
+  version: integer("version").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
 
 /**
  * When each flag was last evaluated in each environment, as far as the server knows (its own
@@ -104,8 +125,9 @@ export const changeLog = sqliteTable(
   {
     environment: text("environment").notNull(),
     revision: integer("revision").notNull(),
+    /** The flag's key; for the segment kinds, the segment's. */
     flagKey: text("flag_key").notNull(),
-    kind: text("kind", { enum: ["patch", "delete"] }).notNull(),
+    kind: text("kind", { enum: ["patch", "delete", "segment", "segment_delete"] }).notNull(),
     payload: text("payload").notNull(),
   },
   (t) => [primaryKey({ columns: [t.environment, t.revision] })],
