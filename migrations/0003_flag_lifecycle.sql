@@ -5,5 +5,6 @@ CREATE TABLE `flag_usage` (
 	PRIMARY KEY(`flag_key`, `environment`)
 );
 --> statement-breakpoint
+ALTER TABLE `flag_states` ADD `bucketing` text DEFAULT 'rollguard-v1' NOT NULL;--> statement-breakpoint
 ALTER TABLE `flags` ADD `kind` text DEFAULT 'release' NOT NULL;--> statement-breakpoint
 ALTER TABLE `flags` ADD `lifetime_days` integer;

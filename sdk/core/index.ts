@@ -1,5 +1,5 @@
 export { backoffDelay } from "./backoff.js";
-export { rolloutBucket, variantBucket } from "./bucketing.js";
+export { rolloutBucket, unleashVariantBucket, variantBucket } from "./bucketing.js";
 export { compileFlag } from "./compile.js";
 export type { CompiledFlag, CompiledRule, CompiledVariant, Split } from "./compiled-flag.js";
 export { evaluateFlag } from "./evaluate.js";

@@ -15,6 +15,7 @@ export function toStateOut(state: FlagStateRow): FlagStateOut {
     percentage: state.percentageMilli / 1000,
     stickiness: state.stickiness,
     salt: state.salt,
+    bucketing: state.bucketing,
     rules: state.rules,
     prerequisites: state.prerequisites,
     weights: state.weights,

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { BUCKETINGS } from "../../sdk/core/types.js";
 import { EnvironmentKey, FlagKey, JsonValue, Percentage } from "../kernel/http/common-schemas.js";
 import { FLAG_KINDS } from "./flag-kinds.js";
 import { Condition, Prerequisite, Prerequisites, RuleSegments } from "./targeting-schemas.js";
@@ -81,6 +82,10 @@ export const FlagStatePatch = z
     percentage: Percentage.optional(),
     stickiness: z.string().min(1).max(128).optional(),
     salt: z.string().min(1).max(256).optional(),
+    bucketing: z.enum(BUCKETINGS).optional().openapi({
+      description:
+        "`rollguard-v1` (default) or `unleash`: variants bucketed as Unleash does, for flags imported from it",
+    }),
     rules: z.array(Rule).max(200).optional(),
     prerequisites: Prerequisites.optional().openapi({
       description:
@@ -99,6 +104,7 @@ export const FlagState = z
     percentage: z.number(),
     stickiness: z.string(),
     salt: z.string(),
+    bucketing: z.enum(BUCKETINGS),
     rules: z.array(z.any()),
     prerequisites: z.array(Prerequisite),
     weights: z.array(VariantWeight),

@@ -44,6 +44,10 @@ export const flagStates = sqliteTable(
     percentageMilli: integer("percentage_milli").notNull(),
     stickiness: text("stickiness").notNull(),
     salt: text("salt").notNull(),
+    /** sdk/core's Bucketing: `unleash` for flags imported from Unleash (docs/import-unleash.md). */
+    bucketing: text("bucketing", { enum: ["rollguard-v1", "unleash"] })
+      .notNull()
+      .default("rollguard-v1"),
     rules: text("rules", { mode: "json" }).$type<unknown[]>().notNull(),
     /** [{ flag, variants }]: flags that must give one of those variants for this one to serve. */
     prerequisites: text("prerequisites", { mode: "json" })
