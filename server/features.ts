@@ -3,6 +3,7 @@ import { evaluationFeature } from "./evaluation/index.js";
 import { flagsFeature, type LifecycleOptions } from "./flags/index.js";
 import { type GuardLoopOptions, guardFeature } from "./guard/index.js";
 import { healthFeature } from "./health/index.js";
+import { importsFeature } from "./imports/index.js";
 import type { Feature } from "./kernel/feature.js";
 import type { MetricsOptions } from "./metrics/index.js";
 import { metricsFeature } from "./metrics/index.js";
@@ -44,6 +45,7 @@ export const features: Feature<FeatureOptions>[] = [
   guardFeature,
   rolloutPlansFeature,
   webhooksFeature,
+  importsFeature,
   // After every API route: it serves only `/`, `/index.html` and `/assets/*`.
   dashboardFeature,
   // Last: it only listens, and its request metrics wrap every other listener.

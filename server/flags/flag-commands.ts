@@ -22,38 +22,46 @@ export interface Actor {
   actor: string;
 }
 
-export function createFlag(deps: ChangeDeps, input: CreateFlagInput, { actor }: Actor) {
+export function createFlag(deps: ChangeDeps, input: CreateFlagInput, actor: Actor) {
+  return commitChange(deps, (tx, now) => createFlagWork(tx, now, input, actor));
+}
+
+/** The work of `createFlag` inside a transaction the caller owns (an import creates many at once). */
+export function createFlagWork(
+  tx: Db,
+  now: number,
+  input: CreateFlagInput,
+  { actor }: Actor,
+): ChangeWork<ReturnType<typeof toFlagOut>> {
   const { variants, offVariant } = resolveVariants(input.type, input.variants, input.offVariant);
-  return commitChange(deps, (tx, now) => {
-    if (findFlag(tx, input.key)) throw errors.conflict(`a flag with key \`${input.key}\` already exists`);
-    const flag = tx
-      .insert(flags)
-      .values({
-        key: input.key,
-        type: input.type,
-        description: input.description ?? "",
-        tags: input.tags ?? [],
-        variants,
-        offVariant,
-        clientVisible: input.clientVisible ?? false,
-        kind: input.kind ?? "release",
-        lifetimeDays: input.lifetimeDays ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
-    const envs = tx.select({ key: environments.key }).from(environments).all();
-    const states = envs.map((env) =>
-      insertInitialState(tx, flag.key, env.key, defaultWeights(variants, offVariant), now),
-    );
-    const out = toFlagOut(flag, states);
-    return {
-      result: out,
-      audit: [{ actor, action: "flag.created", flagKey: flag.key, after: out }],
-      touched: envs.map((e) => ({ environment: e.key, flagKey: flag.key })),
-    };
-  });
+  if (findFlag(tx, input.key)) throw errors.conflict(`a flag with key \`${input.key}\` already exists`);
+  const flag = tx
+    .insert(flags)
+    .values({
+      key: input.key,
+      type: input.type,
+      description: input.description ?? "",
+      tags: input.tags ?? [],
+      variants,
+      offVariant,
+      clientVisible: input.clientVisible ?? false,
+      kind: input.kind ?? "release",
+      lifetimeDays: input.lifetimeDays ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+  const envs = tx.select({ key: environments.key }).from(environments).all();
+  const states = envs.map((env) =>
+    insertInitialState(tx, flag.key, env.key, defaultWeights(variants, offVariant), now),
+  );
+  const out = toFlagOut(flag, states);
+  return {
+    result: out,
+    audit: [{ actor, action: "flag.created", flagKey: flag.key, after: out }],
+    touched: envs.map((e) => ({ environment: e.key, flagKey: flag.key })),
+  };
 }
 
 /** A new flag starts enabled at 0%: nobody gets it until someone rolls it out. */

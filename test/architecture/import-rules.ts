@@ -15,6 +15,7 @@ export const FEATURES = [
   "guard",
   "plans",
   "webhooks",
+  "imports",
   "observability",
   "dashboard",
 ] as const;
