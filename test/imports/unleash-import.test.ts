@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { InMemStorageProvider, Unleash } from "unleash-client";
+import { type Context, InMemStorageProvider, Unleash } from "unleash-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FlagStore } from "../../sdk/core/index.js";
 import { createClient, type RollguardClient } from "../../sdk/node/index.js";
@@ -47,7 +47,7 @@ async function unleashFor(environment: string): Promise<Unleash> {
 /** The same person as each side reads them: Unleash nests custom fields under `properties`. */
 function users() {
   const random = mulberry32(0x1f2e3d);
-  const out: Array<{ rollguard: Record<string, string>; unleash: Record<string, unknown> }> = [];
+  const out: Array<{ rollguard: Record<string, string>; unleash: Context }> = [];
   const host = process.env.HOSTNAME || hostname();
   for (let i = 0; i < USERS; i++) {
     const props = {
@@ -144,7 +144,8 @@ function compare(keys: string[]) {
     for (const key of keys) {
       const flag = imported.flags.find((f: { key: string }) => f.key === key);
       let on = 0;
-      const fallback = flag.type === "boolean" ? false : flag.type === "string" ? "" : null;
+      const fallback: boolean | string | null =
+        flag.type === "boolean" ? false : flag.type === "string" ? "" : null;
       for (const p of people) {
         // One call answers both: getVariant reports whether the feature is enabled.
         const variant = unleash.getVariant(key, p.unleash);
