@@ -98,7 +98,10 @@ function users() {
         "2027-02-01T00:00:00.000Z",
       ]),
     };
-    out.push({ rollguard: { ...fixed, ...props }, unleash: { ...fixed, properties: props } });
+    out.push({
+      rollguard: { ...fixed, ...props },
+      unleash: { ...fixed, currentTime: new Date(fixed.currentTime), properties: props },
+    });
   }
   return out;
 }
@@ -151,7 +154,7 @@ function compare(keys: string[]) {
         const variant = unleash.getVariant(key, p.unleash);
         const enabled = variant.feature_enabled === true;
         const r = rollguard.evaluate(key, p.rollguard, fallback);
-        const rEnabled = flag.type === "boolean" ? r.value === true : r.variant !== "disabled";
+        const rEnabled = flag.type === "boolean" ? (r.value as unknown) === true : r.variant !== "disabled";
         const rVariant = flag.type === "boolean" ? "disabled" : r.variant;
         if (enabled) on++;
         if (enabled !== rEnabled || variant.name !== rVariant)
