@@ -5,6 +5,7 @@ import { registerAudit } from "./commands/audit.js";
 import { registerEnvironments } from "./commands/environments.js";
 import { registerFlags } from "./commands/flags.js";
 import { registerGuard } from "./commands/guard.js";
+import { registerImport } from "./commands/import.js";
 import { registerLogin } from "./commands/login.js";
 import { registerPlans } from "./commands/plans.js";
 import { registerServe } from "./commands/serve.js";
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerTokens(program);
   registerAudit(program);
   registerEnvironments(program);
+  registerImport(program);
   registerLogin(program);
   registerServe(program);
   return program;
