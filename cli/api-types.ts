@@ -10,7 +10,6 @@ export interface FlagState {
   version: number;
   previousPercentage: number | null;
   updatedAt: string;
-  lastEvaluatedAt?: string | null;
 }
 
 export interface StaleMark {
@@ -30,6 +29,8 @@ export interface Flag {
   lifetimeDays: number | null;
   lifetimeFrom: "kind" | "flag";
   stale?: StaleMark | null;
+  /** Per environment, when the server last saw it evaluated there. */
+  lastEvaluatedAt?: Record<string, string>;
   createdAt: string;
   updatedAt: string;
   environments: Record<string, FlagState>;

@@ -309,7 +309,7 @@ function flagDetail(f: Flag): string {
     String(s.rules.length),
     String(s.version),
     time(s.updatedAt),
-    s.lastEvaluatedAt ? time(s.lastEvaluatedAt) : "never",
+    f.lastEvaluatedAt?.[s.environment] ? time(f.lastEvaluatedAt[s.environment]!) : "never",
   ]);
   return `${head.join("\n")}\n${table(["ENVIRONMENT", "ENABLED", "PERCENTAGE", "PREVIOUS", "STICKINESS", "RULES", "VERSION", "UPDATED", "EVALUATED"], rows)}`;
 }

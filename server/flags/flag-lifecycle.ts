@@ -10,7 +10,7 @@ export interface LifecycleOptions {
   usageFlushMs?: number;
 }
 
-/** A flag as read (GET): its stored shape plus the stale mark and each state's last evaluation. */
+/** A flag as answered: its stored shape plus the stale mark and its last evaluation per environment. */
 export function withLifecycle(
   out: FlagOut,
   flag: FlagRow,
@@ -19,11 +19,9 @@ export function withLifecycle(
   now: number,
   policy: StalePolicy,
 ): FlagOut {
-  const environments: FlagOut["environments"] = {};
-  for (const [env, state] of Object.entries(out.environments)) {
-    const at = usage.get(env);
-    environments[env] = { ...state, lastEvaluatedAt: at === undefined ? null : new Date(at).toISOString() };
-  }
+  const lastEvaluatedAt: Record<string, string> = {};
+  for (const [env, at] of usage)
+    if (env in out.environments) lastEvaluatedAt[env] = new Date(at).toISOString();
   const stale =
     flag.archivedAt !== null
       ? null
@@ -32,5 +30,5 @@ export function withLifecycle(
           now,
           policy,
         );
-  return { ...out, stale, environments };
+  return { ...out, stale, lastEvaluatedAt };
 }

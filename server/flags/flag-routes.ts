@@ -31,6 +31,14 @@ const ListQuery = z.object({
 export function flagRoutes(deps: AppDeps, lifecycle: LifecycleOptions = {}) {
   const app = router();
   const policy: StalePolicy = { unusedDays: lifecycle.unusedDays ?? DEFAULT_STALE_POLICY.unusedDays };
+  /** A flag as every answer shows it: stored fields, stale mark, last evaluations. */
+  const read = (key: string) => {
+    const flag = findFlag(deps.db, key);
+    if (!flag) throw problems.notFound(`flag \`${key}\` does not exist`);
+    const states = statesOf(deps.db, key);
+    const usage = usageOf(deps.db, [key]).get(key) ?? new Map();
+    return withLifecycle(toFlagOut(flag, states), flag, states, usage, deps.clock.now(), policy);
+  };
   app.use("/api/flags", requireToken(deps.tokens, ["admin"]));
   app.use("/api/flags/*", requireToken(deps.tokens, ["admin"]));
 
@@ -42,7 +50,7 @@ export function flagRoutes(deps: AppDeps, lifecycle: LifecycleOptions = {}) {
       request: body(CreateFlagBody),
       responses: { 201: json(Flag, "The new flag"), ...errorResponses(400, 401, 403, 409) },
     }),
-    (c) => c.json(createFlag(deps, c.req.valid("json"), { actor: actorOf(c.var.principal) }), 201),
+    (c) => c.json(read(createFlag(deps, c.req.valid("json"), { actor: actorOf(c.var.principal) }).key), 201),
   );
 
   app.openapi(
@@ -82,17 +90,7 @@ export function flagRoutes(deps: AppDeps, lifecycle: LifecycleOptions = {}) {
       request: { params: KeyParam },
       responses: { 200: json(Flag, "The flag"), ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => {
-      const { key } = c.req.valid("param");
-      const flag = findFlag(deps.db, key);
-      if (!flag) throw problems.notFound(`flag \`${key}\` does not exist`);
-      const states = statesOf(deps.db, key);
-      const usage = usageOf(deps.db, [key]).get(key) ?? new Map();
-      return c.json(
-        withLifecycle(toFlagOut(flag, states), flag, states, usage, deps.clock.now(), policy),
-        200,
-      );
-    },
+    (c) => c.json(read(c.req.valid("param").key), 200),
   );
 
   app.openapi(
@@ -105,7 +103,10 @@ export function flagRoutes(deps: AppDeps, lifecycle: LifecycleOptions = {}) {
     }),
     (c) =>
       c.json(
-        updateFlag(deps, c.req.valid("param").key, c.req.valid("json"), { actor: actorOf(c.var.principal) }),
+        read(
+          updateFlag(deps, c.req.valid("param").key, c.req.valid("json"), { actor: actorOf(c.var.principal) })
+            .key,
+        ),
         200,
       ),
   );
@@ -118,7 +119,8 @@ export function flagRoutes(deps: AppDeps, lifecycle: LifecycleOptions = {}) {
       request: { params: KeyParam },
       responses: { 200: json(Flag, "The archived flag"), ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => c.json(archiveFlag(deps, c.req.valid("param").key, { actor: actorOf(c.var.principal) }), 200),
+    (c) =>
+      c.json(read(archiveFlag(deps, c.req.valid("param").key, { actor: actorOf(c.var.principal) }).key), 200),
   );
 
   app.openapi(

@@ -111,10 +111,6 @@ export const FlagState = z
     version: z.number().int(),
     previousPercentage: z.number().nullable(),
     updatedAt: z.string(),
-    lastEvaluatedAt: z.string().nullable().optional().openapi({
-      description:
-        "When the server last saw the flag evaluated here (its own evaluations and SDK metrics reports; recorded every few seconds). On reads of flags only.",
-    }),
   })
   .openapi("FlagState");
 
@@ -147,7 +143,13 @@ export const Flag = z
       description: "The expected lifetime that applies (the flag's own or its kind's); null: permanent",
     }),
     lifetimeFrom: z.enum(["kind", "flag"]),
-    stale: StaleMark.nullable().optional().openapi({ description: "On reads of flags only" }),
+    stale: StaleMark.nullable()
+      .optional()
+      .openapi({ description: "In the flag routes' answers (not in audit events)" }),
+    lastEvaluatedAt: z.record(z.string(), z.string()).optional().openapi({
+      description:
+        "Per environment, when the server last saw the flag evaluated there (its own evaluations and SDK metrics reports, recorded every few seconds); environments where it never was are absent",
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     environments: z.record(z.string(), FlagState),

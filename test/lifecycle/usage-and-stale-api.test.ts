@@ -16,7 +16,7 @@ const FLUSH_MS = 40;
 
 async function lastEvaluated(admin: ReturnType<typeof api>, key: string, env = "production") {
   const res = await admin("GET", `/api/flags/${key}`);
-  return res.body.environments[env].lastEvaluatedAt as string | null;
+  return (res.body.lastEvaluatedAt[env] ?? null) as string | null;
 }
 
 /** Waits (real time, a few flushes) until the flag's last evaluation in production reads `iso`. */
