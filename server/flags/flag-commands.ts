@@ -153,9 +153,38 @@ function checkVariantsInUse(variants: Variant[], states: FlagStateRow[]): void {
   }
 }
 
+/** Live flags whose state in some environment has `key` as a prerequisite, with those environments. */
+function dependentsOf(tx: Db, key: string): Map<string, string[]> {
+  const rows = tx
+    .select({
+      flagKey: flagStates.flagKey,
+      environment: flagStates.environment,
+      prerequisites: flagStates.prerequisites,
+      archivedAt: flags.archivedAt,
+    })
+    .from(flagStates)
+    .innerJoin(flags, eq(flags.key, flagStates.flagKey))
+    .all();
+  const out = new Map<string, string[]>();
+  for (const r of rows)
+    if (r.archivedAt === null && r.flagKey !== key && (r.prerequisites ?? []).some((p) => p.flag === key))
+      out.set(r.flagKey, [...(out.get(r.flagKey) ?? []), r.environment]);
+  return out;
+}
+
 export function archiveFlag(deps: ChangeDeps, key: string, { actor }: Actor) {
   return commitChange(deps, (tx, now) => {
     const before = liveFlag(tx, key);
+    // Archiving a prerequisite would fail its dependents' evaluations closed: change them first.
+    const dependents = dependentsOf(tx, key);
+    if (dependents.size > 0) {
+      const named = [...dependents].map(([flag, envs]) => `\`${flag}\` (${envs.join(", ")})`);
+      throw errors.conflict(
+        `flag \`${key}\` is a prerequisite of ${named.join(", ")}: remove it from their prerequisites first (PATCH …/environments/{env}), then archive it`,
+        "prerequisite-in-use",
+        { dependents: [...dependents].map(([flag, environments]) => ({ flag, environments })) },
+      );
+    }
     const after = tx
       .update(flags)
       .set({ archivedAt: now, updatedAt: now })
