@@ -6,6 +6,7 @@ import {
   type JsonValue,
 } from "../core/index.js";
 import { CUSTOM_METRIC_NAME } from "../core/metrics-report.js";
+import { applyChange } from "./apply-change.js";
 import { BackupWriter, readBackup } from "./backup-file.js";
 import type { ClientEvents, ClientStatus, FlagSource } from "./client-events.js";
 import { Emitter } from "./emitter.js";
@@ -65,8 +66,7 @@ export class RollguardClient {
     this.#loadFallback();
     this.#sync = new FlagSync(o, {
       applySet: (set) => this.#applied(this.#store.replace(set)),
-      applyPatch: (flag, revision) => this.#applied(this.#store.upsert(flag, revision) ? [flag.key] : []),
-      applyDelete: (key, revision) => this.#applied(this.#store.remove(key, revision) ? [key] : []),
+      applyChange: (change, revision) => this.#applied(applyChange(this.#store, change, revision)),
       connected: () => this.#status.connected(),
       lost: (error) => {
         this.#report(error);

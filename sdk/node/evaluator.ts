@@ -75,7 +75,7 @@ export class Evaluator {
    */
   arm(key: string, context: unknown): Arm | undefined {
     const flag = this.isLoaded ? this.store.get(key) : undefined;
-    return flag === undefined ? undefined : evaluateFlag(flag, context as EvaluationContext).arm;
+    return flag === undefined ? undefined : evaluateFlag(flag, context as EvaluationContext, this.store).arm;
   }
 
   all(context: unknown): Record<string, EvaluationResult> {

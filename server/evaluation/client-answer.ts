@@ -29,12 +29,12 @@ export function clientAnswer(
   each?: (fragment: Fragment, index: number) => void,
 ): ClientAnswer {
   const tag = new AnswerTag(contextText);
-  const { flags, fragments } = list;
+  const { flags, fragments, scope } = list;
   const n = flags.length;
   if (texts.length !== n) texts = new Array(n);
   for (let i = 0; i < n; i++) {
     const flag = flags[i]!;
-    const f = clientFragment(flag, evaluateFlag(flag, context), fragments[i]);
+    const f = clientFragment(flag, evaluateFlag(flag, context, scope), fragments[i]);
     texts[i] = f.text;
     tag.add(f);
     each?.(f, i);

@@ -106,7 +106,7 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
       return ofrepJson(c, notFound.body, notFound.status);
     }
     usage.markFlag(key);
-    const answer = ofrepAnswer(flag, evaluateFlag(flag, input.context), forBrowser);
+    const answer = ofrepAnswer(flag, evaluateFlag(flag, input.context, store), forBrowser);
     return ofrepJson(c, answer.body, answer.status);
   });
 
@@ -119,7 +119,7 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
     const { flags } = flagList(snapshot, forBrowser);
     snapshot.usage.markFlags(flags);
     const results = flags.map((flag) => {
-      const result = ofrepAnswer(flag, evaluateFlag(flag, input.context), forBrowser).body;
+      const result = ofrepAnswer(flag, evaluateFlag(flag, input.context, snapshot.store), forBrowser).body;
       const text = JSON.stringify(result);
       tag.addText(text);
       return text;

@@ -17,6 +17,7 @@ import {
   toStateOut,
 } from "./flag-rows.js";
 import type { CreateFlagInput, FlagStateOut, FlagStatePatchInput, UpdateFlagInput } from "./flag-schemas.js";
+import { checkPrerequisites, checkRuleSegments } from "./targeting-checks.js";
 
 export interface Actor {
   actor: string;
@@ -242,7 +243,11 @@ export function applyStatePatch(
     );
   const variants = flag.variants as Parameters<typeof checkWeights>[1];
   if (patch.weights) checkWeights(patch.weights, variants);
-  if (patch.rules) checkRuleVariants(patch.rules, variants);
+  if (patch.rules) {
+    checkRuleVariants(patch.rules, variants);
+    checkRuleSegments(tx, patch.rules);
+  }
+  if (patch.prerequisites) checkPrerequisites(tx, key, environment, patch.prerequisites);
   const { reason, percentage, rules, ...rest } = patch;
   const after = tx
     .update(flagStates)

@@ -18,3 +18,7 @@ export {
   type FlagStatePatchInput,
 } from "./flag-schemas.js";
 export { requireLiveState } from "./live-state.js";
+export { createSegment, deleteSegment, updateSegment } from "./segment-commands.js";
+export { findSegment, listSegments, segmentUses } from "./segment-rows.js";
+export type { CreateSegmentInput, SegmentOut, UpdateSegmentInput } from "./segment-schemas.js";
+export { prerequisiteUses } from "./targeting-checks.js";

@@ -3,7 +3,7 @@ import { guardSummaries } from "../guard/index.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { reportStatsOf } from "../metrics/index.js";
 import { planSummaries } from "../plans/index.js";
-import { clientStreamHubOf, streamHubOf } from "../streaming/index.js";
+import { STREAM_KINDS, streamStats } from "../streaming/index.js";
 
 const GUARD_STATES = ["healthy", "warning", "no_data", "paused", "rolled_back"] as const;
 const PLAN_STATES = ["pending", "running", "paused", "inconclusive"] as const;
@@ -57,12 +57,12 @@ export class RollguardMetrics {
     const registers = [this.registry];
     new Gauge({
       name: "rollguard_sse_connections",
-      help: "Open SSE connections, by kind (sdk: server SDKs, browser: the client stream)",
+      help: "Open SSE connections, by kind (sdk: server SDKs, browser: the client stream, admin: dashboards)",
       labelNames: ["kind"],
       registers,
       collect() {
-        this.set({ kind: "sdk" }, streamHubOf(deps).stats().open);
-        this.set({ kind: "browser" }, clientStreamHubOf(deps).stats().open);
+        const stats = streamStats(deps);
+        for (const kind of STREAM_KINDS) this.set({ kind }, stats[kind].open);
       },
     });
     new Gauge({
@@ -71,8 +71,8 @@ export class RollguardMetrics {
       labelNames: ["kind"],
       registers,
       collect() {
-        this.set({ kind: "sdk" }, streamHubOf(deps).stats().closed);
-        this.set({ kind: "browser" }, clientStreamHubOf(deps).stats().closed);
+        const stats = streamStats(deps);
+        for (const kind of STREAM_KINDS) this.set({ kind }, stats[kind].closed);
       },
     });
     new Gauge({

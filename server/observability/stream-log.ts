@@ -1,5 +1,5 @@
 import type { AppDeps } from "../kernel/deps.js";
-import { clientStreamHubOf, type StreamStats, streamHubOf } from "../streaming/index.js";
+import { STREAM_KINDS, type StreamStats, streamStats } from "../streaming/index.js";
 
 const delta = (now: StreamStats, before: StreamStats) =>
   `${now.open} open (+${now.opened - before.opened} −${now.closed - before.closed})`;
@@ -10,18 +10,16 @@ const delta = (now: StreamStats, before: StreamStats) =>
  * connection. Returns the stop function; the timer never keeps the process alive.
  */
 export function logStreams(deps: AppDeps, everyMs: number): () => void {
-  let last = { sdk: streamHubOf(deps).stats(), browser: clientStreamHubOf(deps).stats() };
+  let last = streamStats(deps);
   const timer = setInterval(() => {
-    const now = { sdk: streamHubOf(deps).stats(), browser: clientStreamHubOf(deps).stats() };
-    const moved =
-      now.sdk.opened !== last.sdk.opened ||
-      now.sdk.closed !== last.sdk.closed ||
-      now.browser.opened !== last.browser.opened ||
-      now.browser.closed !== last.browser.closed;
+    const now = streamStats(deps);
+    const moved = STREAM_KINDS.some(
+      (kind) => now[kind].opened !== last[kind].opened || now[kind].closed !== last[kind].closed,
+    );
     if (moved)
       deps.logger.info(
-        { streams: { sdk: now.sdk, browser: now.browser } },
-        `streams: sdk ${delta(now.sdk, last.sdk)}, browser ${delta(now.browser, last.browser)}`,
+        { streams: now },
+        `streams: ${STREAM_KINDS.map((kind) => `${kind} ${delta(now[kind], last[kind])}`).join(", ")}`,
       );
     last = now;
   }, everyMs);

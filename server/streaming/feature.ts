@@ -9,6 +9,7 @@ import { clientStreamRoute } from "./client-stream-route.js";
 import { sdkFlagsRoutes } from "./flag-download-route.js";
 import { StreamHub, type StreamOptions } from "./sdk-stream-hub.js";
 import { sdkStreamRoutes } from "./sdk-stream-route.js";
+import type { StreamStats } from "./stream-registry.js";
 
 const sdkHubs = new WeakMap<AppDeps, StreamHub>();
 const clientHubs = new WeakMap<AppDeps, ClientStreamHub>();
@@ -33,6 +34,19 @@ export function adminStreamHubOf(deps: AppDeps): AdminStreamHub {
   const hub = adminHubs.get(deps) ?? new AdminStreamHub(deps);
   adminHubs.set(deps, hub);
   return hub;
+}
+
+/** The kinds of stream a server holds: server SDKs, browsers, and dashboards (`/api/admin/stream`). */
+export const STREAM_KINDS = ["sdk", "browser", "admin"] as const;
+export type StreamKind = (typeof STREAM_KINDS)[number];
+
+/** Each kind's open, opened and closed counts now: one read for `/metrics` and the stream log line. */
+export function streamStats(deps: AppDeps): Record<StreamKind, StreamStats> {
+  return {
+    sdk: streamHubOf(deps).stats(),
+    browser: clientStreamHubOf(deps).stats(),
+    admin: adminStreamHubOf(deps).stats(),
+  };
 }
 
 /**

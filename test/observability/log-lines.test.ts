@@ -31,7 +31,7 @@ describe("the server's log lines", () => {
     await admin("PATCH", "/api/flags/checkout/environments/production", { percentage: 12.5 });
     await eventually(
       () => find((l) => l.action === "flag.state.changed") !== undefined,
-      2000,
+      5000,
       "a change line",
     );
     const line = find((l) => l.action === "flag.state.changed")!;
@@ -124,13 +124,13 @@ describe("the server's log lines", () => {
     });
     await eventually(
       () => find((l) => /^streams: sdk 1 open \(\+1 −0\)/.test(l.msg)) !== undefined,
-      2000,
+      5000,
       "a connect line",
     );
     abort.abort();
     await eventually(
       () => find((l) => /^streams: sdk 0 open \(\+0 −1\)/.test(l.msg)) !== undefined,
-      2000,
+      5000,
       "a drop line",
     );
   });

@@ -175,12 +175,18 @@ describe("GET /metrics", () => {
       headers: { authorization: `Bearer ${sdk.token}` },
       signal: abort.signal,
     });
+    const dashboard = await fetch(`${server.url}/api/admin/stream`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+      signal: abort.signal,
+    });
     expect(stream.status).toBe(200);
+    expect(dashboard.status).toBe(200);
     try {
       await sleep(100);
       const m = await scrape();
       expect(value(m, "rollguard_sse_connections", { kind: "sdk" })).toBe(1);
       expect(value(m, "rollguard_sse_connections", { kind: "browser" })).toBe(0);
+      expect(value(m, "rollguard_sse_connections", { kind: "admin" })).toBe(1);
       const at = { flag: "planned", environment: "staging", plan: plan.body.id };
       expect(value(m, "rollguard_plan_stage", at)).toBe(1);
       expect(value(m, "rollguard_plan_percentage", at)).toBe(5);
@@ -189,6 +195,9 @@ describe("GET /metrics", () => {
       abort.abort();
     }
     await sleep(100);
-    expect(value(await scrape(), "rollguard_sse_connections", { kind: "sdk" })).toBe(0);
+    const closed = await scrape();
+    expect(value(closed, "rollguard_sse_connections", { kind: "sdk" })).toBe(0);
+    expect(value(closed, "rollguard_sse_connections", { kind: "admin" })).toBe(0);
+    expect(value(closed, "rollguard_sse_connections_closed", { kind: "admin" })).toBe(1);
   });
 });

@@ -2,8 +2,14 @@ import { and, eq, lte, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/database.js";
 import { auditEvents, changeLog, environments } from "../db/schema.js";
-import type { ChangeBus, CommittedAudit, PublishedChange } from "./change-bus.js";
-import { servedConfig } from "./flag-config.js";
+import {
+  type ChangeBus,
+  type CommittedAudit,
+  changedKey,
+  changePayload,
+  type PublishedChange,
+} from "./change-bus.js";
+import { servedConfig, servedSegment } from "./flag-config.js";
 
 /** How many changes per environment a reconnecting SDK can catch up on before it needs a `put`. */
 export const CHANGE_LOG_LIMIT = 1000;
@@ -24,11 +30,8 @@ export interface AuditInput {
   detail?: unknown;
 }
 
-/** A flag whose served configuration in an environment may have changed. */
-export interface Touched {
-  environment: string;
-  flagKey: string;
-}
+/** A flag (or a segment) whose served configuration in an environment may have changed. */
+export type Touched = { environment: string; flagKey: string } | { environment: string; segmentKey: string };
 
 export interface ChangeWork<T> {
   result: T;
@@ -51,7 +54,10 @@ export function commitChange<T>(deps: ChangeDeps, work: (tx: Db, now: number) =>
     const done = work(tx, now);
     const seen = new Set<string>();
     for (const t of done.touched) {
-      const id = `${t.environment}\u0000${t.flagKey}`;
+      const id =
+        "flagKey" in t
+          ? `${t.environment}\u0000f\u0000${t.flagKey}`
+          : `${t.environment}\u0000s\u0000${t.segmentKey}`;
       if (seen.has(id)) continue;
       seen.add(id);
       published.push(recordChange(tx, t));
@@ -75,6 +81,21 @@ export function commitChange<T>(deps: ChangeDeps, work: (tx: Db, now: number) =>
   return result;
 }
 
+/** What an environment's SDKs are told about a touched flag or segment, as stored now. */
+function changeOf(tx: Db, t: Touched, revision: number): PublishedChange {
+  const { environment } = t;
+  if ("segmentKey" in t) {
+    const segment = servedSegment(tx, t.segmentKey);
+    return segment
+      ? { environment, revision, kind: "segment", segmentKey: t.segmentKey, segment }
+      : { environment, revision, kind: "segment_delete", segmentKey: t.segmentKey };
+  }
+  const flag = servedConfig(tx, t.flagKey, environment);
+  return flag
+    ? { environment, revision, kind: "patch", flagKey: t.flagKey, flag }
+    : { environment, revision, kind: "delete", flagKey: t.flagKey };
+}
+
 function recordChange(tx: Db, t: Touched): PublishedChange {
   const env = tx
     .update(environments)
@@ -83,17 +104,14 @@ function recordChange(tx: Db, t: Touched): PublishedChange {
     .returning({ revision: environments.revision })
     .get();
   if (!env) throw new Error(`environment ${t.environment} vanished inside a transaction`);
-  const flag = servedConfig(tx, t.flagKey, t.environment);
-  const change: PublishedChange = flag
-    ? { environment: t.environment, revision: env.revision, kind: "patch", flagKey: t.flagKey, flag }
-    : { environment: t.environment, revision: env.revision, kind: "delete", flagKey: t.flagKey };
+  const change = changeOf(tx, t, env.revision);
   tx.insert(changeLog)
     .values({
       environment: t.environment,
       revision: env.revision,
-      flagKey: t.flagKey,
+      flagKey: changedKey(change),
       kind: change.kind,
-      payload: JSON.stringify(change.flag ?? null),
+      payload: changePayload(change),
     })
     .run();
   tx.delete(changeLog)

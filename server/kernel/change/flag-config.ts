@@ -1,10 +1,28 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { FlagConfig, FlagSet, Rule } from "../../../sdk/core/types.js";
+import type { Condition, FlagConfig, FlagSet, Rule, SegmentConfig } from "../../../sdk/core/types.js";
 import type { Db } from "../db/database.js";
-import { environments, flagStates, flags } from "../db/schema.js";
+import { environments, flagStates, flags, segments } from "../db/schema.js";
 
 type FlagRow = typeof flags.$inferSelect;
 type FlagStateRow = typeof flagStates.$inferSelect;
+type SegmentRow = typeof segments.$inferSelect;
+
+/** A stored segment as `sdk/core` evaluates it (the description stays on the server). */
+export function toSegmentConfig(row: SegmentRow): SegmentConfig {
+  return {
+    key: row.key,
+    idAttribute: row.idAttribute,
+    ids: row.ids,
+    conditions: row.conditions as Condition[],
+    version: row.version,
+  };
+}
+
+/** A segment as served to every environment; undefined when it does not exist. */
+export function servedSegment(db: Db, key: string): SegmentConfig | undefined {
+  const row = db.select().from(segments).where(eq(segments.key, key)).get();
+  return row ? toSegmentConfig(row) : undefined;
+}
 
 /**
  * The one place a stored flag and state become what `sdk/core` evaluates. It lives beside the
@@ -41,7 +59,7 @@ export function servedConfig(db: Db, flagKey: string, environment: string): Flag
   return row && row.flags.archivedAt === null ? toFlagConfig(row.flags, row.flag_states) : undefined;
 }
 
-/** The environment's live (not archived) flags with its revision, read in one transaction. */
+/** The environment's live (not archived) flags and every segment with its revision, in one transaction. */
 export function readFlagSet(db: Db, environment: string): FlagSet | undefined {
   return db.transaction((tx) => {
     const env = tx.select().from(environments).where(eq(environments.key, environment)).get();
@@ -57,6 +75,7 @@ export function readFlagSet(db: Db, environment: string): FlagSet | undefined {
       environment,
       revision: env.revision,
       flags: rows.map((r) => toFlagConfig(r.flags, r.flag_states)),
+      segments: tx.select().from(segments).orderBy(segments.key).all().map(toSegmentConfig),
     };
   });
 }

@@ -31,7 +31,10 @@ export class Snapshots {
       }
       const store = previous.store.clone();
       if (change.kind === "patch" && change.flag) store.upsert(change.flag, change.revision);
-      else store.remove(change.flagKey, change.revision);
+      else if (change.kind === "delete") store.remove(change.flagKey, change.revision);
+      else if (change.kind === "segment" && change.segment)
+        store.upsertSegment(change.segment, change.revision);
+      else if (change.kind === "segment_delete") store.removeSegment(change.segmentKey, change.revision);
       this.#current.set(change.environment, new EnvironmentSnapshot(store, previous.usage));
     });
   }
