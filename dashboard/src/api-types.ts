@@ -76,7 +76,7 @@ export interface Environment {
   createdAt: string;
 }
 
-export type GuardStateName = "healthy" | "warning" | "no_data" | "paused" | "rolled_back";
+export type GuardStateName = "healthy" | "warning" | "no_data" | "paused" | "held" | "rolled_back";
 
 export interface GuardRule {
   metric: "error_rate" | "latency" | "custom";
@@ -88,7 +88,7 @@ export interface GuardRule {
   threshold?: number;
   latencyThresholdMs?: number;
   quantile: number;
-  action: "rollback" | "notify";
+  action: "rollback" | "hold" | "notify";
 }
 
 export interface ArmTotals {

@@ -6,9 +6,16 @@ import type { GuardRule } from "./stats/guard-rule.js";
 import type { GuardWindow } from "./stats/window.js";
 
 /** Which flag-level state wins when rules disagree, in the order of docs/guard.md. */
-const RANK: Record<GuardState, number> = { healthy: 0, warning: 1, paused: 2, no_data: 3, rolled_back: 4 };
+const RANK: Record<GuardState, number> = {
+  healthy: 0,
+  warning: 1,
+  paused: 2,
+  no_data: 3,
+  held: 4,
+  rolled_back: 5,
+};
 
-export type GuardEventType = "guard.notify" | "guard.paused" | "guard.warning";
+export type GuardEventType = "guard.held" | "guard.notify" | "guard.paused" | "guard.warning";
 
 export interface RunOutcome {
   state: GuardState;
@@ -41,8 +48,8 @@ function previousFor(
  * verdict. Pure: the caller reads the window and writes the outcome.
  *
  * - m (the number of rules) raises each rule's rollback level to m/α.
- * - The circuit breaker runs once per flag, on the first rule that rolls back (or the first rule
- *   when every rule only notifies, so a hard break is at least reported).
+ * - The circuit breaker runs once per flag, on the first rule that rolls back (else the first that
+ *   holds, else the first rule, so a hard break is at least reported).
  * - The flag's state is the most serious of its rules' (rolled back, no data, paused, warning,
  *   healthy); events fire on the flag's transitions.
  */
@@ -55,10 +62,9 @@ export function evaluateRun(
   opts: ResolvedLoopOptions,
 ): RunOutcome {
   const prior = previousFor(previous.rules, rules);
-  const breaker = Math.max(
-    0,
-    rules.findIndex((r) => r.action === "rollback"),
-  );
+  // The breaker's rule: the first that rolls back, else the first that holds, else the first.
+  const byAction = (a: GuardRule["action"]) => rules.findIndex((r) => r.action === a);
+  const breaker = Math.max(0, byAction("rollback") >= 0 ? byAction("rollback") : byAction("hold"));
   const decisions = rules.map((rule, i) =>
     decide(rule, window, prior[i], now, {
       ...opts.decide,
@@ -96,6 +102,7 @@ export function evaluateRun(
   const events: RunOutcome["events"] = [];
   if (rollback < 0) {
     decisions.forEach((d, i) => {
+      if (d.action === "hold") events.push({ type: "guard.held", rule: i });
       if (d.action === "notify") events.push({ type: "guard.notify", rule: i });
     });
     if (state === "paused" && previousState !== "paused") events.push({ type: "guard.paused", rule: lead });

@@ -81,7 +81,8 @@ export function guardRoutes(deps: AppDeps) {
     createRoute({
       method: "get",
       path: GUARD_PATH,
-      summary: "A flag's guard: state (healthy, warning, no_data, paused, rolled_back), rules and evidence",
+      summary:
+        "A flag's guard: state (healthy, warning, no_data, paused, held, rolled_back), rules and evidence",
       security: [{ bearer: [] }],
       request: { params: Params },
       responses: {

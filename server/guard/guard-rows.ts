@@ -34,6 +34,11 @@ export interface RunEvidence {
   totals: ArmTotalsPair;
   /** Who opened the flag (the latest non-guard actor of its audit trail when the run started). */
   openedBy: string | null;
+  /**
+   * Set when a `hold` rule proved harm: when, and the flag state's version then. A later version
+   * (a person changed the flag) releases the hold: the run ends and a fresh one starts.
+   */
+  held?: { at: number; stateVersion: number; rule: GuardRule; reason: string };
   /** Set by the rollback: what the flag was, and the state version the rollback wrote. */
   rolledBack?: {
     at: number;

@@ -5,7 +5,7 @@ import { GUARD_ACTIONS, GUARD_KINDS, GUARD_METRICS, PRESET_NAMES } from "./stats
 export const MAX_GUARD_RULES = 10;
 
 export const GuardStateSchema = z
-  .enum(["healthy", "warning", "no_data", "paused", "rolled_back"])
+  .enum(["healthy", "warning", "no_data", "paused", "held", "rolled_back"])
   .openapi("GuardState");
 
 /** A rule as stored and shown, every default applied (validated by server/guard/guard-rule.ts). */
@@ -79,6 +79,32 @@ export const RuleEvidence = z
       .nullable(),
     slowThresholdMs: z.number().nullable(),
     srmChiSquare: z.number().nullable(),
+    headline: z.string().nullable().openapi({ description: "one sentence: what was seen, what to do" }),
+    interval: z
+      .object({
+        treatment: ArmTotals,
+        control: ArmTotals,
+        metric: z.object({ treatment: MetricCount, control: MetricCount }).optional(),
+        imputed: z.number(),
+      })
+      .nullable()
+      .openapi({ description: "the counts of the latest tick's interval" }),
+    breakerTest: z
+      .object({
+        look: z.number(),
+        alpha: z.number(),
+        intervals: z.number(),
+        treatment: ArmTotals,
+        control: ArmTotals,
+        controlUpper: z.number(),
+        treatmentRate: z.number(),
+        pValue: z.number(),
+        exact: z.boolean(),
+        tripAt: z.number(),
+      })
+      .nullable()
+      .openapi({ description: "the circuit breaker's exact test on its latest look" }),
+    imputedFailures: z.number().openapi({ description: "lost treatment outcomes counted as failures" }),
     fired: z
       .object({ at: z.string().nullable(), by: z.string(), rule: GuardRuleOut, reason: z.string() })
       .nullable(),

@@ -83,6 +83,13 @@ function tickGuard(deps: AppDeps, guard: GuardRow, now: number, opts: ResolvedLo
   const base = { flagKey, environment, ...(run ? { runId: run.id, state: run.state } : {}) };
 
   if (run && run.endedAt === null) {
+    // A hold lasts until a person changes the flag; then the run ends, and the next tick opens one.
+    const held = run.state === "held" ? runEvidenceOf(run).held : undefined;
+    if (open && held && state.version > held.stateVersion) {
+      return endRun(deps, run, now, "released")
+        ? { ...base, action: "closed" }
+        : { ...base, action: "lost_race" };
+    }
     if (!open) {
       const why = !live ? "flag_archived" : rules.length === 0 ? "no_rules" : "flag_closed";
       return endRun(deps, run, now, why) ? { ...base, action: "closed" } : { ...base, action: "lost_race" };
@@ -208,6 +215,16 @@ function stepRun(
   const base = { flagKey: guard.flagKey, environment: guard.environment, runId: run.id };
   const { window, consumed } = readWindow(deps, run, state, now, opts);
   const outcome = evaluateRun(rules, runEvidenceOf(run), run.state, window, now, opts);
+  const holding = outcome.decisions.findIndex((d) => d.action === "hold");
+  if (outcome.rollback === undefined && holding >= 0 && outcome.evidence.held === undefined) {
+    const d = outcome.decisions[holding]!;
+    outcome.evidence.held = {
+      at: now,
+      stateVersion: state.version,
+      rule: rules[holding]!,
+      reason: d.reasonText,
+    };
+  }
 
   if (outcome.rollback !== undefined) {
     const done = recordRollback(deps, { run, rules, outcome, consumed, now });

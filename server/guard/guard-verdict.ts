@@ -2,7 +2,7 @@ import type { Db } from "../kernel/db/database.js";
 import { findGuard, latestRun } from "./guard-rows.js";
 
 /** The guard's word on a flag for whoever waits on it (a rollout plan): its state, or none. */
-export type GuardVerdict = "none" | "healthy" | "warning" | "no_data" | "paused" | "rolled_back";
+export type GuardVerdict = "none" | "healthy" | "warning" | "no_data" | "paused" | "held" | "rolled_back";
 
 /**
  * The guard's word on a flag, from its latest run (the guard loop writes runs; others only read

@@ -1,15 +1,23 @@
 import { findState } from "../flags/index.js";
 import type { Db } from "../kernel/db/database.js";
 import { findGuard, latestRun, rulesOf, runEvidenceOf } from "./guard-rows.js";
-import type { EvidenceSummary } from "./stats/evidence.js";
+import type { EvidenceSummary, GuardEvidence } from "./stats/evidence.js";
 import { ruleKey } from "./stats/evidence.js";
 import type { GuardRule } from "./stats/guard-rule.js";
+import { headline } from "./stats/reason-text.js";
 
 /** What a person reads about one rule: the figures behind its verdict. */
-export function ruleFigures(rule: GuardRule, summary: EvidenceSummary | undefined) {
+export function ruleFigures(
+  rule: GuardRule,
+  summary: EvidenceSummary | undefined,
+  verdict?: { state: string; reason: string; evidence: GuardEvidence },
+) {
   const s = summary;
   return {
     rule,
+    /** One sentence a person can act on: what the guard saw, what it did, what to do next. */
+    headline:
+      s && verdict ? headline(rule, s, verdict.state, verdict.evidence.fired?.by, verdict.reason) : null,
     /** Flag-level counts per arm since the rule's evidence started. */
     counts: s ? { treatment: s.treatment, control: s.control } : null,
     /** The guarded metric's samples `n` and bad ones `e` per arm. */
@@ -23,6 +31,12 @@ export function ruleFigures(rule: GuardRule, summary: EvidenceSummary | undefine
     bound: s?.bound ?? null,
     slowThresholdMs: s?.slowThresholdMs ?? null,
     srmChiSquare: s?.srmChiSquare ?? null,
+    /** The counts of the latest tick's interval (the one that decided, when something fired). */
+    interval: s?.interval ?? null,
+    /** The circuit breaker's exact test on its latest look. */
+    breakerTest: s?.breakerTest ?? null,
+    /** Lost treatment outcomes (a short split) counted as failures so far. */
+    imputedFailures: s?.imputedFailures ?? 0,
   };
 }
 
@@ -50,7 +64,7 @@ export function guardView(db: Db, flagKey: string, environment: string) {
     return {
       state: r?.state ?? null,
       reason: r?.reason ?? null,
-      ...ruleFigures(rule, r?.evidence.summary),
+      ...ruleFigures(rule, r?.evidence.summary, r),
       fired: r?.evidence.fired ? { ...r.evidence.fired, at: iso(r.evidence.fired.at) } : null,
     };
   });

@@ -105,6 +105,7 @@ export function recordRollback(deps: AppDeps, r: Recorded): boolean {
     percentage: 0,
     previousPercentage,
     reason: outcome.reason,
+    headline: detail.headline,
     evidence: detail,
   });
   return true;
@@ -146,6 +147,7 @@ export function recordEvents(deps: AppDeps, r: Recorded): boolean {
       flagKey: run.flagKey,
       state: outcome.state,
       reason: e.detail.reason,
+      headline: e.detail.headline,
       evidence: e.detail,
     });
   }

@@ -62,7 +62,10 @@ export function changeLine(event: CommittedAudit): ChangeLine {
   }
   if (typeof detail.reason === "string") fields.reason = detail.reason;
   const warn =
-    event.action === "guard.notify" || event.action === "guard.paused" || event.action === "guard.warning";
+    event.action === "guard.notify" ||
+    event.action === "guard.paused" ||
+    event.action === "guard.held" ||
+    event.action === "guard.warning";
   return {
     level: warn ? "warn" : "info",
     message: `${event.action}${where ? ` ${where}` : ""} by ${event.actor}${diff ? `: ${diff}` : ""}`,

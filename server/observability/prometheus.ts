@@ -5,7 +5,7 @@ import { reportStatsOf } from "../metrics/index.js";
 import { planSummaries } from "../plans/index.js";
 import { STREAM_KINDS, streamStats } from "../streaming/index.js";
 
-const GUARD_STATES = ["healthy", "warning", "no_data", "paused", "rolled_back"] as const;
+const GUARD_STATES = ["healthy", "warning", "no_data", "paused", "held", "rolled_back"] as const;
 const PLAN_STATES = ["pending", "running", "paused", "inconclusive"] as const;
 
 /**

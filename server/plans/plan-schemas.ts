@@ -97,7 +97,7 @@ export const StageProgress = z
   .object({
     elapsedMs: z.number().int(),
     exposures: z.number().int(),
-    guard: z.enum(["none", "healthy", "warning", "no_data", "paused", "rolled_back"]),
+    guard: z.enum(["none", "healthy", "warning", "no_data", "paused", "held", "rolled_back"]),
     waitingFor: z.array(z.enum(["min_hold", "exposures", "guard"])),
     maxHoldAt: z.string().nullable(),
   })

@@ -31,6 +31,7 @@ export type TransitionReason =
   | "max_hold"
   | "manual_change"
   | "guard_rollback"
+  | "guard_hold"
   | "flag_archived";
 
 export interface Transition {

@@ -70,6 +70,10 @@ function stepPlan(tx: Db, now: number, id: string): ChangeWork<PlanStep | null> 
       detail: { by: changedBy ?? "guard" },
     });
 
+  // A `hold` rule proved harm: the flag stays where it is and the plan stops; a person decides.
+  if (guard === "held")
+    return move({ ...base, action: "plan.paused", to: "paused", reason: "guard_hold", detail: { guard } });
+
   // Someone else changed the percentage or switched the flag off: the plan stops and waits.
   if (offPlan)
     return move({

@@ -51,7 +51,7 @@ export function webhookRoutes(deps: AppDeps) {
       path: "/api/environments/{env}/webhooks",
       summary: "Add a webhook: JSON POSTs for the environment's guard (and plan) events",
       description:
-        "Events: guard.rolled_back, guard.notify, guard.warning, guard.paused, and those of rollout " +
+        "Events: guard.rolled_back, guard.held, guard.notify, guard.warning, guard.paused, and those of rollout " +
         "plans. Each POST is JSON with `id`, `type`, `environment`, `at`, `flagKey` and the event's " +
         "fields (for guard events: `state`, `reason`, `evidence`); retried with back-off on errors.",
       security: [{ bearer: [] }],

@@ -18,6 +18,7 @@ const GUARD_CLASS: Record<GuardStateName, string> = {
   warning: "badge-warn",
   no_data: "badge-neutral",
   paused: "badge-warn",
+  held: "badge-bad",
   rolled_back: "badge-bad",
 };
 

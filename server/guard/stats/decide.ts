@@ -1,5 +1,5 @@
 import { binomialUpperTail, clopperPearsonLower } from "./binomial.js";
-import { type BreakerTrip, checkCircuitBreaker, DEFAULT_BREAKER } from "./circuit-breaker.js";
+import { type BreakerTest, checkCircuitBreaker, DEFAULT_BREAKER } from "./circuit-breaker.js";
 import {
   type EvidenceSummary,
   type FiredBy,
@@ -9,12 +9,25 @@ import {
   type GuardState,
   restoreEvidence,
 } from "./evidence.js";
-import { type GuardRuleInput, GuardRuleSchema } from "./guard-rule.js";
+import { type GuardRule, type GuardRuleInput, GuardRuleSchema } from "./guard-rule.js";
 import { mergeHistograms } from "./histogram.js";
 import { absoluteLimit, metricInterval } from "./metric-counts.js";
 import { formatEvidence, percent } from "./reason-text.js";
-import { logEValue, rateRatio, updateSequential } from "./sequential-test.js";
-import { addSrmInterval, chiSquareToAlpha, SRM_ALPHA, srmChiSquare, srmLogEValue } from "./srm.js";
+import {
+  type IntervalCounts,
+  logEValue,
+  rateRatio,
+  type SequentialState,
+  updateSequential,
+} from "./sequential-test.js";
+import {
+  addSrmInterval,
+  chiSquareToAlpha,
+  lostTreatmentOutcomes,
+  SRM_ALPHA,
+  srmChiSquare,
+  srmLogEValue,
+} from "./srm.js";
 import { type GuardWindow, sanitizeWindow } from "./window.js";
 
 export interface DecideOptions {
@@ -49,7 +62,7 @@ export interface GuardDecision {
   reasonText: string;
 }
 
-const STATES: readonly GuardState[] = ["healthy", "warning", "no_data", "paused", "rolled_back"];
+const STATES: readonly GuardState[] = ["healthy", "warning", "no_data", "paused", "held", "rolled_back"];
 
 function positive(v: number | undefined, fallback: number, min = 0): number {
   return typeof v === "number" && Number.isFinite(v) && v > min ? v : fallback;
@@ -62,18 +75,21 @@ function positive(v: number | undefined, fallback: number, min = 0): number {
  * The order of docs/guard.md:
  * 1. A person's action (kill, pause, resume, override) is the caller's: it does not call `decide`
  *    while a person holds the flag, and re-opens a rolled-back flag by passing `previous: undefined`.
- * 2. Circuit breaker → roll back at once (`circuit-breaker.ts`).
- * 3. No treatment exposures for `noDataTicks` ticks, or the metric source failed → `no_data`: hold.
- * 4. Sample-ratio mismatch: the split's anytime-valid e-value (per interval, against that
- *    interval's percentage) ≥ 1/α_srm = 1000, from 1000 exposures → `paused` (`srm.ts`).
- * 5. Harm proven → roll back (`notify` for notify rules, which then stay `warning`). Relative:
- *    the e-value ≥ m/α. Absolute: the exact lower bound of treatment's bad share, at
- *    α/(m·k(k+1)) on the k-th look, is above the threshold (Σ α/(k(k+1)) = α: valid however many
- *    looks). Both need `minSamples` treatment samples of the metric.
- * 6. The same at the warning level (e-value ≥ 10) → `warning`; else `healthy`.
+ * 2. Circuit breaker → the rule's action at once (`circuit-breaker.ts`).
+ * 3. No treatment exposures for `noDataTicks` ticks, or the metric source failed → `no_data`.
+ * 4. Harm proven → the rule's action: `rollback` (→ `rolled_back`), `hold` (→ `held`) or `notify`
+ *    (stays `warning`). Relative: the e-value ≥ m/α. Absolute: the exact lower bound of
+ *    treatment's bad share, at α/(m·k(k+1)) on the k-th look, is above the threshold. Both need
+ *    `minSamples` treatment samples. Judged BEFORE the split: where the split proves treatment
+ *    outcomes were lost, the lost ones count as treatment failures (`lostTreatmentOutcomes`).
+ * 5. Sample-ratio mismatch: the split's anytime-valid e-value ≥ 1/α_srm = 1000, from 1000
+ *    exposures → `paused` (`srm.ts`).
+ * 6. The same as 4 at the warning level (e-value ≥ 10) → `warning`; else `healthy`.
  *
- * Rolled back is sticky: later ticks return the stored evidence unchanged. Actions are emitted
- * once, on the transition (`rollback`, `pause`, `notify`); holding a state returns `none`. The
+ * Rolled back is sticky: later ticks return the stored evidence unchanged. Held is sticky too, but
+ * the evidence keeps accumulating (the caller ends the run when a person changes the flag). Actions
+ * are emitted once, on the transition (`rollback`, `hold`, `pause`, `notify`); holding a state
+ * returns `none`. The
  * evidence keeps accumulating while paused or without data. Changing the rule's statistical fields
  * (metric, kind, tolerance, thresholds) restarts its test, which gives the new rule its own α.
  */
@@ -134,7 +150,28 @@ export function decide(
       },
     ].slice(-keep);
   }
+  const srmAlpha = Math.min(
+    0.5,
+    positive(
+      opts.srmAlpha,
+      opts.srmThreshold !== undefined && opts.srmThreshold > 0
+        ? chiSquareToAlpha(opts.srmThreshold)
+        : SRM_ALPHA,
+    ),
+  );
+  const srmMin = positive(opts.srmMinExposures, 1000);
+  const srmLogE = srmLogEValue(ev.srm);
   const interval = metricInterval(r, w, ev.latency.control);
+  // Lost outcomes (step 4): the shortfall the split proves, not yet counted, as treatment failures.
+  let imputedNow = 0;
+  if (interval.counts) {
+    const lost = lostTreatmentOutcomes(ev.srm, srmLogE, srmAlpha, srmMin) - ev.imputed;
+    if (lost > 0) {
+      imputedNow = lost;
+      ev.imputed += lost;
+      interval.counts = imputeLost(r, interval.counts, lost, ev.totals.treatment.exposures, ev.test);
+    }
+  }
   ev.latency = {
     treatment: mergeHistograms(ev.latency.treatment, t.latency),
     control: mergeHistograms(ev.latency.control, c.latency),
@@ -154,20 +191,17 @@ export function decide(
   if (interval.slowThresholdMs !== undefined) summary.slowThresholdMs = interval.slowThresholdMs;
   else if (previous?.summary?.slowThresholdMs !== undefined)
     summary.slowThresholdMs = previous.summary.slowThresholdMs;
-  // Step 4's statistic: the e-value decides; χ² on the cumulative counts is for people only.
-  const srmJudged = ev.srm.total >= positive(opts.srmMinExposures, 1000);
+  summary.interval = {
+    treatment: { exposures: t.exposures, failures: t.failures },
+    control: { exposures: c.exposures, failures: c.failures },
+    ...(interval.counts ? { metric: interval.counts } : {}),
+    imputed: imputedNow,
+  };
+  if (ev.imputed > 0) summary.imputedFailures = ev.imputed;
+  // Step 5's statistic: the e-value decides; χ² on the cumulative counts is for people only.
+  const srmJudged = ev.srm.total >= srmMin;
   const chi = srmJudged ? srmChiSquare(ev.srm) : undefined;
   if (chi !== undefined) summary.srmChiSquare = chi;
-  const srmAlpha = Math.min(
-    0.5,
-    positive(
-      opts.srmAlpha,
-      opts.srmThreshold !== undefined && opts.srmThreshold > 0
-        ? chiSquareToAlpha(opts.srmThreshold)
-        : SRM_ALPHA,
-    ),
-  );
-  const srmLogE = srmLogEValue(ev.srm);
 
   // The statistic of step 5/6, computed once.
   const enough = ev.test.cumulative.treatment.n >= r.minSamples;
@@ -195,55 +229,108 @@ export function decide(
   }
   ev.summary = summary;
 
-  const finish = (state: GuardState, action: GuardDecisionAction, reasonText: string): GuardDecision => {
-    ev.state = state;
-    return { state, action, evidence: ev, reasonText };
-  };
-  const proven = (by: FiredBy, reason: string): GuardDecision => {
-    const fired = { at, by, rule: r, reason };
-    if (r.action === "rollback") {
-      ev.fired = fired;
-      return finish("rolled_back", "rollback", reason);
+  // Held is sticky: the counts above keep accumulating, a person decides (the caller ends the run).
+  if (previousState === "held") {
+    return finish(
+      ev,
+      "held",
+      "none",
+      `held (${ev.fired?.reason ?? "harm proven"}); a person must change the flag or remove the guard`,
+    );
+  }
+  // 2. Circuit breaker: it looks only on ticks that brought treatment counts.
+  if (opts.circuitBreaker !== false && t.exposures > 0) {
+    const look = checkCircuitBreaker(ev.recent, ev.totals.control, ev.breakerLooks + 1, DEFAULT_BREAKER);
+    if (look) {
+      ev.breakerLooks += 1;
+      summary.breakerTest = look.test;
+      if (look.tripped) return proven(ev, r, at, "circuit_breaker", breakerReason(look.test));
     }
-    ev.fired ??= fired;
-    const first = ev.notifiedAt === undefined;
-    ev.notifiedAt ??= at;
-    return finish("warning", first ? "notify" : "none", first ? reason : `${reason} (notified)`);
-  };
-
-  // 2. Circuit breaker.
-  if (opts.circuitBreaker !== false) {
-    const trip = checkCircuitBreaker(ev.recent, ev.totals.control, DEFAULT_BREAKER);
-    if (trip) return proven("circuit_breaker", breakerReason(trip));
   }
   // 3. No data: hold.
-  if (w.sourceFailed) return finish("no_data", "none", "metric source failed: holding");
+  if (w.sourceFailed) return finish(ev, "no_data", "none", "metric source failed: holding");
   if (ev.emptyTicks >= positive(opts.noDataTicks, 3)) {
-    return finish("no_data", "none", `no treatment exposures for ${ev.emptyTicks} ticks: holding`);
+    return finish(ev, "no_data", "none", `no treatment exposures for ${ev.emptyTicks} ticks: holding`);
   }
-  // 4. Sample-ratio mismatch: pause.
+  // 4. Harm, judged before the split (lost outcomes are in the counts already).
+  const detail = enough ? formatEvidence(r, summary) : "";
+  const by: FiredBy = r.kind === "relative" ? "sequential_test" : "absolute_threshold";
+  if (enough && harm) return proven(ev, r, at, by, `harm: ${detail}`);
+  // 5. Sample-ratio mismatch: pause.
   if (srmJudged && srmLogE >= Math.log(1 / srmAlpha)) {
     const expected = ev.srm.expectedTreatment.toFixed(0);
     const e = srmLogE < 700 ? Math.exp(srmLogE).toPrecision(3) : `e^${srmLogE.toFixed(0)}`;
     const reason = `sample-ratio mismatch: e-value ${e} ≥ ${+(1 / srmAlpha).toPrecision(6)} (α ${+srmAlpha.toPrecision(3)}; treatment ${ev.srm.treatment} of ${ev.srm.total} exposures, expected ${expected}${chi === undefined ? "" : `, χ² ${chi.toFixed(1)}`}): pausing, the comparison would be biased`;
-    return finish("paused", previousState === "paused" ? "none" : "pause", reason);
+    return finish(ev, "paused", previousState === "paused" ? "none" : "pause", reason);
   }
-  // 5–6. Harm, warning, healthy.
+  // 6. Warning, healthy.
   if (!enough) {
     return finish(
+      ev,
       "healthy",
       "none",
       `collecting: ${ev.test.cumulative.treatment.n} of ${r.minSamples} treatment samples`,
     );
   }
-  const detail = formatEvidence(r, summary);
-  const by: FiredBy = r.kind === "relative" ? "sequential_test" : "absolute_threshold";
-  if (harm) return proven(by, `harm: ${detail}`);
-  if (warn) return finish("warning", "none", `warning: ${detail}`);
-  return finish("healthy", "none", `healthy: ${detail}`);
+  if (warn) return finish(ev, "warning", "none", `warning: ${detail}`);
+  return finish(ev, "healthy", "none", `healthy: ${detail}`);
 }
 
-function breakerReason(trip: BreakerTrip): string {
-  const { treatment: t } = trip;
-  return `circuit breaker: treatment failure rate ${percent(trip.treatmentRate)} (${t.failures} of ${t.exposures}) ≥ ${percent(trip.limit)} (max of 20% and 10× control's ${percent(trip.controlRate)}) over the last ${trip.intervals} interval(s)`;
+/** The decision: `state` stored in the evidence. */
+function finish(
+  ev: GuardEvidence,
+  state: GuardState,
+  action: GuardDecisionAction,
+  reasonText: string,
+): GuardDecision {
+  ev.state = state;
+  return { state, action, evidence: ev, reasonText };
+}
+
+/** Harm proven (by the breaker or a test): the rule's action, emitted once. */
+function proven(ev: GuardEvidence, r: GuardRule, at: number, by: FiredBy, reason: string): GuardDecision {
+  const fired = { at, by, rule: r, reason };
+  if (r.action === "rollback") {
+    ev.fired = fired;
+    return finish(ev, "rolled_back", "rollback", reason);
+  }
+  if (r.action === "hold") {
+    ev.fired = fired;
+    return finish(ev, "held", "hold", reason);
+  }
+  ev.fired ??= fired;
+  const first = ev.notifiedAt === undefined;
+  ev.notifiedAt ??= at;
+  return finish(ev, "warning", first ? "notify" : "none", first ? reason : `${reason} (notified)`);
+}
+
+function breakerReason(test: BreakerTest): string {
+  const { treatment: t, control: c } = test;
+  const p = test.pValue < 1e-300 ? "< 1e-300" : `= ${test.pValue.toPrecision(3)}`;
+  return `circuit breaker: treatment failure rate ${percent(test.treatmentRate)} (${t.failures} of ${t.exposures} over the last ${test.intervals} interval(s)) against control's ${percent(c.failures / c.exposures)} (${c.failures} of ${c.exposures}, at most ${percent(test.controlUpper)}): p ${p} ≤ ${test.tripAt.toPrecision(3)} (look ${test.look})`;
+}
+
+/**
+ * The interval's metric counts with `lost` treatment outcomes added as bad ones: exposures for
+ * error rates, slow samples for latency (a request that never reported was not fast), and for a
+ * custom metric the opportunities that many exposures would have carried (treatment's count per
+ * exposure so far), all of them bad.
+ */
+function imputeLost(
+  rule: GuardRule,
+  counts: IntervalCounts,
+  lost: number,
+  treatmentExposures: number,
+  test: SequentialState,
+): IntervalCounts {
+  let extra = lost;
+  if (rule.metric === "custom") {
+    const perExposure =
+      treatmentExposures > 0 ? (test.cumulative.treatment.n + counts.treatment.n) / treatmentExposures : 0;
+    extra = Math.round(lost * perExposure);
+  }
+  return {
+    treatment: { n: counts.treatment.n + extra, e: counts.treatment.e + extra },
+    control: { ...counts.control },
+  };
 }

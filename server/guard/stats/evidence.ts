@@ -1,4 +1,4 @@
-import type { ArmTotals, RecentInterval } from "./circuit-breaker.js";
+import type { ArmTotals, BreakerTest, RecentInterval } from "./circuit-breaker.js";
 import type { GuardRule } from "./guard-rule.js";
 import { emptyHistogram, normalizeHistogram } from "./histogram.js";
 import {
@@ -10,9 +10,9 @@ import {
 } from "./sequential-test.js";
 import { emptySrmCounts, type SrmCounts } from "./srm.js";
 
-export type GuardState = "healthy" | "warning" | "no_data" | "paused" | "rolled_back";
+export type GuardState = "healthy" | "warning" | "no_data" | "paused" | "held" | "rolled_back";
 /** What the caller must do now. Emitted once, on the transition that calls for it. */
-export type GuardDecisionAction = "none" | "rollback" | "notify" | "pause";
+export type GuardDecisionAction = "none" | "rollback" | "hold" | "notify" | "pause";
 /** Which part of the guard proved harm. */
 export type FiredBy = "circuit_breaker" | "sequential_test" | "absolute_threshold";
 
@@ -39,6 +39,21 @@ export interface EvidenceSummary {
   slowThresholdMs?: number | null;
   /** Sample-ratio mismatch χ² (once there are enough exposures). */
   srmChiSquare?: number;
+  /**
+   * The counts of this tick's interval (the one that decided, when something fired): flag-level
+   * exposures and failures per arm, the metric's n and e per arm (lost outcomes included), and
+   * how many lost treatment outcomes were counted as failures in it.
+   */
+  interval?: {
+    treatment: ArmTotals;
+    control: ArmTotals;
+    metric?: { treatment: ArmCount; control: ArmCount };
+    imputed: number;
+  };
+  /** The circuit breaker's test on its latest look (the one that tripped, when it did). */
+  breakerTest?: BreakerTest;
+  /** Lost treatment outcomes counted as failures so far (`srm.ts`, `lostTreatmentOutcomes`). */
+  imputedFailures?: number;
 }
 
 /**
@@ -65,6 +80,10 @@ export interface GuardEvidence {
   test: SequentialState;
   /** Absolute rules: the looks at the bound so far (each spends α/(k(k+1))). */
   looks: number;
+  /** The circuit breaker's looks so far: ticks with new treatment counts (each spends α_b/(k(k+1))). */
+  breakerLooks: number;
+  /** Lost treatment outcomes already fed to the test as failures (monotone). */
+  imputed: number;
   summary: EvidenceSummary;
   notifiedAt?: number;
   /** Set when harm was proven: what fired, when, and under which rule. */
@@ -101,6 +120,8 @@ export function freshEvidence(rule: GuardRule, now: number): GuardEvidence {
     latency: { treatment: emptyHistogram(), control: emptyHistogram() },
     test: createSequentialState(rule.tolerance),
     looks: 0,
+    breakerLooks: 0,
+    imputed: 0,
     summary: {
       treatment: zero(),
       control: zero(),
@@ -152,7 +173,10 @@ export function restoreEvidence(previous: unknown, rule: GuardRule, now: number)
     // A changed rule measures something else: its test (and looks) start over.
     test: sameRule && isSequentialState(p.test) ? p.test : fresh.test,
     looks: sameRule && finite(p.looks) ? p.looks : 0,
+    breakerLooks: finite(p.breakerLooks) ? p.breakerLooks : 0,
+    imputed: sameRule && finite(p.imputed) ? p.imputed : 0,
     summary: p.summary ?? fresh.summary,
     ...(finite(p.notifiedAt) && sameRule ? { notifiedAt: p.notifiedAt } : {}),
+    ...(sameRule && typeof p.fired === "object" && p.fired !== null ? { fired: p.fired } : {}),
   };
 }

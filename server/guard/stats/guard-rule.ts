@@ -23,7 +23,12 @@ export type GuardMetric = (typeof GUARD_METRICS)[number];
 export const GUARD_KINDS = ["relative", "absolute"] as const;
 export type GuardKind = (typeof GUARD_KINDS)[number];
 
-export const GUARD_ACTIONS = ["rollback", "notify"] as const;
+/**
+ * What a rule does when it proves harm: `rollback` sets the flag to 0%; `hold` freezes it where it
+ * is (the guard's state becomes `held`, a rollout plan on the flag pauses) until a person changes
+ * the flag; `notify` only records an audit event and sends the webhook.
+ */
+export const GUARD_ACTIONS = ["rollback", "hold", "notify"] as const;
 export type GuardAction = (typeof GUARD_ACTIONS)[number];
 
 export const GuardRuleSchema = z

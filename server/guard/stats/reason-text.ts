@@ -42,3 +42,57 @@ export function formatEvidence(rule: GuardRule, s: EvidenceSummary): string {
   }
   return `${label}: ${ratio}; ${counts}`;
 }
+
+/** 12345 → "12,345" (without Intl: this runs every tick of every rule). */
+function count(x: number): string {
+  const digits = String(Math.round(x));
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+const rate = (e: number, n: number) => (n > 0 ? percent(e / n) : "–");
+
+/** What was seen, in words: treatment's rate against control's, over how many samples. */
+function seen(rule: GuardRule, s: EvidenceSummary): string {
+  const t = s.metric.treatment;
+  const c = s.metric.control;
+  const times = s.ratio ? ` (${number(s.ratio.estimate)}×)` : "";
+  const lost = s.imputedFailures
+    ? `, counting ${count(s.imputedFailures)} lost treatment outcomes as bad`
+    : "";
+  return `treatment's ${metricLabel(rule, s.slowThresholdMs)} is ${rate(t.e, t.n)} against control's ${rate(c.e, c.n)}${times} over ${count(t.n)} treatment samples${lost}`;
+}
+
+/**
+ * One sentence a person can act on: what the guard did, what it saw, and what to do next. The
+ * reason text (`reasonText`) carries the statistics; this is the line for a chat message.
+ */
+export function headline(
+  rule: GuardRule,
+  s: EvidenceSummary,
+  state: string,
+  firedBy: string | undefined,
+  reasonText: string,
+): string {
+  const b = s.breakerTest;
+  const what =
+    firedBy === "circuit_breaker" && b
+      ? `treatment failed ${count(b.treatment.failures)} of ${count(b.treatment.exposures)} requests in the last ${b.intervals} interval(s) against control's ${rate(b.control.failures, b.control.exposures)}, far beyond chance`
+      : seen(rule, s);
+  switch (state) {
+    case "rolled_back":
+      return `Rolled back to 0%: ${what}; fix the new path before raising the percentage again.`;
+    case "held":
+      return `Held at its percentage: ${what}; roll back, or change the percentage to go on if that is acceptable.`;
+    case "paused":
+      return `Paused: treatment got more than its share of exposures (${reasonText.replace(/^.*; (treatment [^)]*)\).*$/, "$1")}), so the comparison is biased; check what decides who is in treatment (a cache, a bot, sticky sessions).`;
+    case "no_data":
+      return `No data: ${reasonText.replace(/: holding$/, "")}; check that the SDKs report outcomes for this flag.`;
+    case "warning":
+      return firedBy !== undefined
+        ? `Harm proven, notifying only: ${what}; look at the new path, the flag keeps serving.`
+        : `Warning: ${what}; nothing to do yet, the guard keeps watching.`;
+    default:
+      return reasonText.startsWith("collecting")
+        ? `Collecting: ${count(s.metric.treatment.n)} of ${count(rule.minSamples)} treatment samples so far; nothing to do.`
+        : `Healthy: ${what}; nothing to do.`;
+  }
+}

@@ -8,14 +8,39 @@
  *
  *   log L_k += e_t·ln(p(θ_k)/p(θ0)) + e_c·ln((1 − p(θ_k))/(1 − p(θ0)))
  *
- * Every L_k is a non-negative martingale with mean 1 when θ = θ0 (a supermartingale when θ < θ0),
- * and so is their mean, the e-value. By Ville's inequality P(e-value ever ≥ 1/α) ≤ α, however many
- * intervals there are, and whatever each interval's split: p(θ) uses that interval's own n_t, n_c.
+ * Every L_k is a non-negative martingale with mean 1 when θ = θ0 (a supermartingale when θ < θ0).
+ *
+ * A change-point mixture, so a late regression is caught as fast as an early one. L_k multiplies
+ * every interval's likelihood ratio since the start: during a long healthy stretch it sinks (ln L_k
+ * drifts down by the divergence of each interval), and a regression that starts at minute 30 must
+ * first climb out of that hole. So half of the prior weight goes to "the change happened at
+ * informative interval s" for every s, the restart weights π_s:
+ *
+ *   C_k = Σ_{s ≤ now} π_s · Π_{u = s…now} λ_{k,u},  computed as  C_k ← (C_k + π_s) · λ_{k,s}
+ *   π_s = 1/(4H) for s ≤ H,   π_s = H/(4·s·(s+1)) beyond (H = 360 informative intervals: an hour of
+ *   10-s flushes), so Σ_s π_s = 1/4 + H/(4(H+1)) < 1/2.
+ *
+ * The evidence is E = mean_k (L_k/2 + C_k). Each Π_{u ≥ s} λ_{k,u} is itself a martingale of mean 1
+ * (it is 1 until interval s), so L_k/2 + C_k + Σ_{s > now} π_s is a non-negative martingale with
+ * mean ≤ 1; dropping the not-yet-spent weight only lowers it. By Ville's inequality
+ * P(E ever ≥ 1/α) ≤ α, however many intervals there are, and whatever each interval's split: p(θ)
+ * uses that interval's own n_t, n_c. The price: a change right at the start is proven with L_k/2
+ * instead of L_k (ln 2 more evidence, a few seconds); the gain: the term of a change at s forgets
+ * everything before s, so at minute 30 it needs ln(4H) ≈ 7.3 more nats than L_k at minute 0 did,
+ * not the deficit of 30 minutes of healthy traffic (which grows without bound).
  *
  * The state is plain JSON so the loop can store it between ticks.
  */
 
 export const DEFAULT_MULTIPLIERS: readonly number[] = [1.25, 1.5, 2, 3, 5, 10];
+
+/** H: the restart weight is 1/(4H) per informative interval for the first H of them. */
+export const RESTART_HORIZON = 360;
+
+/** π_s, the prior weight of a change at informative interval s (1-based). */
+export function restartWeight(s: number, horizon = RESTART_HORIZON): number {
+  return s <= horizon ? 1 / (4 * horizon) : horizon / (4 * s * (s + 1));
+}
 
 /** Exposures `n` and events `e` of one arm. */
 export interface ArmCount {
@@ -35,6 +60,11 @@ export interface SequentialState {
   thetas: number[];
   /** ln L_k per alternative. */
   logL: number[];
+  /**
+   * ln C_k per alternative, the change-point mixture; empty until the first informative interval
+   * (C_k is 0 then) and in evidence stored before it existed (it then starts at the next one).
+   */
+  logC?: number[];
   /** All counts fed to the test so far. */
   cumulative: IntervalCounts;
   /** Intervals that carried information (events with both arms exposed). */
@@ -59,18 +89,20 @@ export function createSequentialState(
     theta0: t0,
     thetas,
     logL: thetas.map(() => 0),
+    logC: [],
     cumulative: { treatment: { n: 0, e: 0 }, control: { n: 0, e: 0 } },
     updates: 0,
   };
 }
 
+const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+const arm = (a: unknown) =>
+  typeof a === "object" && a !== null && finite((a as ArmCount).n) && finite((a as ArmCount).e);
+
 /** Whether a stored state can be used as is (it came through JSON, so check everything). */
 export function isSequentialState(s: unknown): s is SequentialState {
   if (typeof s !== "object" || s === null) return false;
   const x = s as Partial<SequentialState>;
-  const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
-  const arm = (a: unknown) =>
-    typeof a === "object" && a !== null && finite((a as ArmCount).n) && finite((a as ArmCount).e);
   return (
     finite(x.theta0) &&
     Array.isArray(x.thetas) &&
@@ -78,6 +110,10 @@ export function isSequentialState(s: unknown): s is SequentialState {
     x.thetas.length === x.logL.length &&
     x.thetas.every(finite) &&
     x.logL.every(finite) &&
+    (x.logC === undefined ||
+      (Array.isArray(x.logC) &&
+        (x.logC.length === 0 || x.logC.length === x.logL.length) &&
+        x.logC.every(finite))) &&
     finite(x.updates) &&
     typeof x.cumulative === "object" &&
     x.cumulative !== null &&
@@ -100,19 +136,31 @@ export function logLikelihoodIncrement(theta: number, theta0: number, interval: 
   return t.e * Math.log(theta / theta0) - (t.e + c.e) * shift;
 }
 
+/** ln(e^a + e^b), without overflow. */
+function logAddExp(a: number, b: number): number {
+  const max = Math.max(a, b);
+  if (max === Number.NEGATIVE_INFINITY) return max;
+  return max + Math.log(Math.exp(a - max) + Math.exp(b - max));
+}
+
 /** Feeds one interval's counts to the test; returns a new state. */
 export function updateSequential(state: SequentialState, interval: IntervalCounts): SequentialState {
   const t = cleanArm(interval.treatment);
   const c = cleanArm(interval.control);
   const informative = t.n > 0 && c.n > 0 && t.e + c.e > 0;
+  const steps = informative
+    ? state.thetas.map((theta) => logLikelihoodIncrement(theta, state.theta0, { treatment: t, control: c }))
+    : undefined;
+  const logC = state.logC ?? [];
+  const logPi = Math.log(restartWeight(state.updates + 1));
   return {
     theta0: state.theta0,
     thetas: [...state.thetas],
-    logL: state.logL.map((l, k) =>
-      informative
-        ? l + logLikelihoodIncrement(state.thetas[k]!, state.theta0, { treatment: t, control: c })
-        : l,
-    ),
+    logL: steps ? state.logL.map((l, k) => l + steps[k]!) : [...state.logL],
+    // C_k ← (C_k + π_s)·λ_k,s: a change at this interval joins the mixture, then all of it moves.
+    logC: steps
+      ? steps.map((step, k) => logAddExp(logC.length > 0 ? logC[k]! : Number.NEGATIVE_INFINITY, logPi) + step)
+      : [...logC],
     cumulative: {
       treatment: { n: state.cumulative.treatment.n + t.n, e: state.cumulative.treatment.e + t.e },
       control: { n: state.cumulative.control.n + c.n, e: state.cumulative.control.e + c.e },
@@ -131,13 +179,17 @@ export function logSumExp(xs: readonly number[]): number {
   return max + Math.log(sum);
 }
 
-/** ln of the e-value, the mean of the L_k (0 before any evidence; it can exceed 700 and stay finite). */
+/**
+ * ln of the e-value E = mean_k (L_k/2 + C_k) (ln ½ before any evidence; it can exceed 700 and stay
+ * finite).
+ */
 export function logEValue(state: SequentialState): number {
   if (state.logL.length === 0) return 0;
-  return logSumExp(state.logL) - Math.log(state.logL.length);
+  const halves = state.logL.map((l) => l - Math.LN2);
+  return logSumExp([...halves, ...(state.logC ?? [])]) - Math.log(state.logL.length);
 }
 
-/** The e-value, the mean of the L_k; `Infinity` once it overflows a double. */
+/** The e-value, mean_k (L_k/2 + C_k); `Infinity` once it overflows a double. */
 export function eValue(state: SequentialState): number {
   return Math.exp(logEValue(state));
 }

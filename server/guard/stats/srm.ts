@@ -57,6 +57,11 @@ export interface SrmCounts {
   /** Σ (interval exposures × percentage / 100). */
   expectedTreatment: number;
   /**
+   * Σ n_i·q_i·(1 − q_i): the variance of the treatment count under the configured split. Absent in
+   * evidence stored before it existed (then estimated from the totals, see `treatmentShortfall`).
+   */
+  varianceTreatment?: number;
+  /**
    * The sequential test that decides. Absent in evidence stored before it existed: the test then
    * starts fresh at the next interval (the counts above carry on).
    */
@@ -69,7 +74,13 @@ export function createSrmSequential(deltas: readonly number[] = SRM_DELTAS): Srm
 }
 
 export function emptySrmCounts(): SrmCounts {
-  return { total: 0, treatment: 0, expectedTreatment: 0, sequential: createSrmSequential() };
+  return {
+    total: 0,
+    treatment: 0,
+    expectedTreatment: 0,
+    varianceTreatment: 0,
+    sequential: createSrmSequential(),
+  };
 }
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
@@ -118,6 +129,7 @@ export function addSrmInterval(
     total: srm.total + n,
     treatment: srm.treatment + treatment,
     expectedTreatment: srm.expectedTreatment + (n * percentage) / 100,
+    varianceTreatment: varianceOf(srm) + n * q * (1 - q),
     sequential: {
       deltas: [...seq.deltas],
       logL: seq.logL.map((l, k) =>
@@ -126,6 +138,40 @@ export function addSrmInterval(
       updates: seq.updates + (informative ? 1 : 0),
     },
   };
+}
+
+function varianceOf(srm: SrmCounts): number {
+  if (finite(srm.varianceTreatment)) return srm.varianceTreatment;
+  const q = srm.total > 0 ? srm.expectedTreatment / srm.total : 0;
+  return srm.total * q * (1 - q);
+}
+
+/** How many standard deviations of shortfall are given the benefit of the doubt. */
+export const LOST_MARGIN_SD = 3;
+
+/**
+ * Lost outcomes: the treatment exposures the split says are missing, to be counted as treatment
+ * failures. A new path that crashes before its outcome is reported shows up as fewer treatment
+ * exposures than the percentage calls for (and more failures among those that do report); judged
+ * on the reported counts alone, its harm hides in the missing ones.
+ *
+ * Counted only where the split proves the loss: the sample-ratio e-value (`logEValue`, its ln, from
+ * `srmLogEValue`) has reached 1/α_srm (with
+ * `minExposures` counted), so a healthy rollout imputes anything with chance ≤ α_srm = 0.001, and
+ * the harm tests keep their α up to that. Then the shortfall beyond `LOST_MARGIN_SD` standard
+ * deviations, expected − observed − 3·√(Σ n_i·q_i·(1 − q_i)), is what is counted: at most what
+ * was really lost, give or take chance. A surplus in treatment (the other direction) imputes nothing;
+ * it still pauses (`decide`).
+ */
+export function lostTreatmentOutcomes(
+  srm: SrmCounts,
+  logEValue: number,
+  srmAlpha: number,
+  minExposures: number,
+): number {
+  if (!(srm.total >= minExposures) || logEValue < Math.log(1 / srmAlpha)) return 0;
+  const shortfall = srm.expectedTreatment - srm.treatment;
+  return Math.max(0, Math.floor(shortfall - LOST_MARGIN_SD * Math.sqrt(varianceOf(srm))));
 }
 
 function copySequential(s: SrmSequentialState): SrmSequentialState {

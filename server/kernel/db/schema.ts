@@ -189,7 +189,9 @@ export const guardRuns = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     flagKey: text("flag_key").notNull(),
     environment: text("environment").notNull(),
-    state: text("state", { enum: ["healthy", "warning", "no_data", "paused", "rolled_back"] }).notNull(),
+    state: text("state", {
+      enum: ["healthy", "warning", "no_data", "paused", "held", "rolled_back"],
+    }).notNull(),
     /** Sequential evidence per rule, as plain JSON. */
     evidence: text("evidence", { mode: "json" }).notNull(),
     /** Cumulative counts already folded into the evidence, per arm. */
