@@ -12,6 +12,10 @@ export interface FlagState {
   updatedAt: string;
 }
 
+export interface StaleMark {
+  reasons: Array<{ code: string; message: string }>;
+}
+
 export interface Flag {
   key: string;
   type: string;
@@ -21,6 +25,12 @@ export interface Flag {
   offVariant: string;
   clientVisible: boolean;
   archived: boolean;
+  kind: string;
+  lifetimeDays: number | null;
+  lifetimeFrom: "kind" | "flag";
+  stale?: StaleMark | null;
+  /** Per environment, when the server last saw it evaluated there. */
+  lastEvaluatedAt?: Record<string, string>;
   createdAt: string;
   updatedAt: string;
   environments: Record<string, FlagState>;

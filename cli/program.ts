@@ -6,6 +6,7 @@ import { registerBackup } from "./commands/backup.js";
 import { registerEnvironments } from "./commands/environments.js";
 import { registerFlags } from "./commands/flags.js";
 import { registerGuard } from "./commands/guard.js";
+import { registerImport } from "./commands/import.js";
 import { registerLogin } from "./commands/login.js";
 import { registerPlans } from "./commands/plans.js";
 import { registerServe } from "./commands/serve.js";
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerTokens(program);
   registerAudit(program);
   registerEnvironments(program);
+  registerImport(program);
   registerLogin(program);
   registerServe(program);
   registerBackup(program);

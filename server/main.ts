@@ -37,6 +37,8 @@ const corsOrigins = (env.ROLLGUARD_CORS_ORIGINS ?? "")
   .filter((o) => o !== "");
 // Milliseconds between guard and plan ticks (default 5 s); tests and demos shorten it.
 const tickMs = positiveInt("ROLLGUARD_TICK_MS", "a whole number of milliseconds > 0");
+// A flag not evaluated anywhere for this many days gets a stale mark (default 30).
+const unusedDays = positiveInt("ROLLGUARD_STALE_UNUSED_DAYS", "a whole number of days > 0");
 // /metrics takes admin tokens and this one; ROLLGUARD_METRICS_AUTH=none opens it to anyone.
 const metricsToken = env.ROLLGUARD_METRICS_TOKEN || undefined;
 const metricsAuth = env.ROLLGUARD_METRICS_AUTH ?? "token";
@@ -101,6 +103,7 @@ try {
     tickMs,
     rateLimits,
     audit: { retentionDays: auditRetentionDays },
+    lifecycle: { unusedDays },
     logger,
     observability: { metrics: { open: metricsAuth === "none", token: metricsToken } },
   });

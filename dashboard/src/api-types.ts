@@ -51,6 +51,10 @@ export interface Flag {
   offVariant: string;
   clientVisible: boolean;
   archived: boolean;
+  kind: string;
+  lifetimeDays: number | null;
+  /** On reads: why the flag looks finished (settled past its lifetime, or unused). */
+  stale?: { reasons: Array<{ code: string; message: string }> } | null;
   createdAt: string;
   updatedAt: string;
   environments: Record<string, FlagState>;

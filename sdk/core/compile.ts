@@ -63,6 +63,7 @@ function fatalFlag(config: unknown, key: string, type: FlagType | undefined, err
     stickiness: "userId",
     fallbackToTargetingKey: true,
     salted: saltedPrefixes(key),
+    unleashVariants: false,
     missingStickiness: error,
   };
 }
@@ -90,6 +91,10 @@ function compileUnsafe(config: unknown): CompiledFlag {
     bucketingError = "stickiness is not an attribute name";
   const salt = config.salt === undefined || config.salt === null || config.salt === "" ? key : config.salt;
   if (typeof salt !== "string") bucketingError = "salt is not a string";
+  const bucketing = config.bucketing ?? "rollguard-v1";
+  // An unknown mode would put users in other buckets than the server meant: fail closed.
+  if (bucketing !== "rollguard-v1" && bucketing !== "unleash")
+    bucketingError = `unknown bucketing ${JSON.stringify(String(bucketing))}`;
 
   const split = compileSplit(config.weights, variants);
   const weightsError = typeof split === "string" ? split : undefined;
@@ -130,6 +135,7 @@ function compileUnsafe(config: unknown): CompiledFlag {
     stickiness: stickinessName,
     fallbackToTargetingKey,
     salted: saltedPrefixes(typeof salt === "string" ? salt : key),
+    unleashVariants: bucketing === "unleash",
     missingStickiness: `the context has no "${stickinessName}"${
       fallbackToTargetingKey ? ' or "targetingKey"' : ""
     } to bucket by, so it is only in a rollout at 100%`,

@@ -76,6 +76,8 @@ export interface CompiledFlag {
   readonly fallbackToTargetingKey: boolean;
   /** The hash states after the salt and ":", so an evaluation hashes only the context's value. */
   readonly salted: SaltedPrefixes;
+  /** The `unleash` bucketing mode: variants picked by `unleashVariantBucketOf`. */
+  readonly unleashVariants: boolean;
   /** Prepared once: the message for a context that lacks the stickiness attribute. */
   readonly missingStickiness: string;
 }

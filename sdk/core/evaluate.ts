@@ -7,7 +7,7 @@
  * Context attributes are flat keys (`context.country`), not dotted paths: a key may itself contain
  * dots, and one property read per condition keeps the hot path cheap.
  */
-import { BUCKETS, rolloutBucketOf, variantBucketOf } from "./bucketing.js";
+import { BUCKETS, rolloutBucketOf, unleashVariantBucketOf, variantBucketOf } from "./bucketing.js";
 import { inSegment } from "./compile-segment.js";
 import type { CompiledFlag, CompiledRule, CompiledVariant, EvaluationScope } from "./compiled-flag.js";
 import { pickVariant } from "./split.js";
@@ -114,7 +114,14 @@ function rollout(
   const several = split.variants.length > 1;
   if (partial && rolloutBucketOf(flag.salted, value) >= buckets)
     return byRule ? served(off, "TARGETING_MATCH") : servedArm(off, "SPLIT", "control");
-  const variant = several ? pickVariant(split, variantBucketOf(flag.salted, value)) : split.variants[0]!;
+  const variant = several
+    ? pickVariant(
+        split,
+        flag.unleashVariants
+          ? unleashVariantBucketOf(flag.salted, value)
+          : variantBucketOf(flag.salted, value),
+      )
+    : split.variants[0]!;
   if (byRule) return served(variant, "TARGETING_MATCH");
   return servedArm(variant, partial || several ? "SPLIT" : "DEFAULT", "treatment");
 }

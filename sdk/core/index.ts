@@ -1,5 +1,5 @@
 export { backoffDelay } from "./backoff.js";
-export { rolloutBucket, variantBucket } from "./bucketing.js";
+export { rolloutBucket, unleashVariantBucket, variantBucket } from "./bucketing.js";
 export { compileFlag } from "./compile.js";
 export { type CompiledSegment, compileSegment, inSegment } from "./compile-segment.js";
 export type {

@@ -8,6 +8,9 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 export type FlagType = "boolean" | "string" | "number" | "json";
 
+export const BUCKETINGS = ["rollguard-v1", "unleash"] as const;
+export type Bucketing = (typeof BUCKETINGS)[number];
+
 /** OpenFeature's resolution reasons, the subset Rollguard produces. */
 export type Reason = "DISABLED" | "TARGETING_MATCH" | "SPLIT" | "DEFAULT" | "ERROR";
 
@@ -149,6 +152,11 @@ export interface FlagConfig {
   stickiness: string;
   /** Bucketing salt; the flag key unless set. */
   salt: string;
+  /**
+   * `rollguard-v1` (the default) or `unleash`: the variant bucket ordered as Unleash orders it, so
+   * a flag imported from Unleash keeps every user's variant (docs/import-unleash.md).
+   */
+  bucketing?: Bucketing;
   rules: Rule[];
   /** All must be met, before any rule is consulted; absent or empty means none. */
   prerequisites?: Prerequisite[];

@@ -42,8 +42,10 @@ export class RollguardClient {
   constructor(options: ClientOptions) {
     const o = resolveOptions(options);
     this.#options = o;
-    this.evaluator = new Evaluator(this.#store, (error, what) =>
-      this.#report(RollguardError.from(error, "INTERNAL", what)),
+    this.evaluator = new Evaluator(
+      this.#store,
+      (error, what) => this.#report(RollguardError.from(error, "INTERNAL", what)),
+      o.metrics ? (key) => this.metrics?.evaluated(key) : undefined,
     );
     this.#status = new StatusTracker(this.#events, o.timers, () => this.#store.revision);
     this.#backup = o.backupPath

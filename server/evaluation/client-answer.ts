@@ -63,6 +63,8 @@ export function clientEvaluateResponse(
   input: ReadContext,
   ifNoneMatch: string | undefined,
 ): TaggedResponse {
-  const answer = clientAnswer(flagList(snapshot, true), input.context, input.text);
+  const list = flagList(snapshot, true);
+  snapshot.usage.markFlags(list.flags);
+  const answer = clientAnswer(list, input.context, input.text);
   return taggedResponse(answer.body, answer.etag, ifNoneMatch);
 }

@@ -154,7 +154,7 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
   app.post("/ofrep/v1/evaluate/flags/:key", async (c) => {
     const key = c.req.param("key");
     const forBrowser = c.var.principal.scope === "client";
-    const { store } = snapshotOf(deps, environmentOf(c));
+    const { store, usage } = snapshotOf(deps, environmentOf(c));
     const input = await ofrepInput(c);
     if (!("ok" in input)) return ofrepJson(c, { key, ...input }, 400);
     const flag = store.get(key);
@@ -162,6 +162,7 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
       const notFound = flagNotFound(key);
       return ofrepJson(c, notFound.body, notFound.status);
     }
+    usage.markFlag(key);
     const answer = ofrepAnswer(flag, evaluateFlag(flag, input.context, store), forBrowser);
     return ofrepJson(c, answer.body, answer.status);
   });
@@ -174,7 +175,9 @@ export function ofrepRoutes(app: ReturnType<typeof router>, deps: AppDeps) {
     const tag = new AnswerTag(input.text);
     const streams = eventStreamsOf(c);
     tag.addText(streams);
-    const results = flagList(snapshot, forBrowser).flags.map((flag) => {
+    const { flags } = flagList(snapshot, forBrowser);
+    snapshot.usage.markFlags(flags);
+    const results = flags.map((flag) => {
       const result = ofrepAnswer(flag, evaluateFlag(flag, input.context, snapshot.store), forBrowser).body;
       const text = JSON.stringify(result);
       tag.addText(text);

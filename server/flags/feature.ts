@@ -4,9 +4,11 @@ import type { Feature } from "../kernel/feature.js";
 import { router } from "../kernel/http/router.js";
 import { auditRoutes } from "./audit-routes.js";
 import { environmentRoutes } from "./environment-routes.js";
+import type { LifecycleOptions } from "./flag-lifecycle.js";
 import { flagRoutes } from "./flag-routes.js";
 import { segmentRoutes } from "./segment-routes.js";
 import { tokenRoutes } from "./token-routes.js";
+import { startUsageFlush } from "./usage-flush.js";
 
 /** Tokens' last-use times reach the database at most this often (the list shows newer ones). */
 const LAST_USED_FLUSH_MS = 60_000;
@@ -20,13 +22,14 @@ export interface AuditRetentionOptions {
 
 /**
  * The admin REST core: flags and their state per environment, the segments their rules use,
- * environments, tokens, the audit log; the minute loop that writes tokens' last use, and the audit retention loop.
+ * environments, tokens, the audit log; the flags' lifecycle (kinds, when each was last
+ * evaluated, stale marks); the minute loop that writes tokens' last use, and the audit retention loop.
  */
-export const flagsFeature: Feature<{ audit?: AuditRetentionOptions }> = {
+export const flagsFeature: Feature<{ audit?: AuditRetentionOptions; lifecycle?: LifecycleOptions }> = {
   name: "flags",
-  routes: (deps) =>
+  routes: (deps, options) =>
     router()
-      .route("/", flagRoutes(deps))
+      .route("/", flagRoutes(deps, options?.lifecycle))
       .route("/", segmentRoutes(deps))
       .route("/", environmentRoutes(deps))
       .route("/", tokenRoutes(deps))
@@ -42,7 +45,9 @@ export const flagsFeature: Feature<{ audit?: AuditRetentionOptions }> = {
     };
     const timer = setInterval(flush, LAST_USED_FLUSH_MS);
     timer.unref();
+    const stopUsage = startUsageFlush(deps, options.lifecycle?.usageFlushMs ?? 30_000);
     return () => {
+      stopUsage();
       stopPruning();
       clearInterval(timer);
       flush();

@@ -23,36 +23,46 @@ export interface Actor {
   actor: string;
 }
 
-export function createFlag(deps: ChangeDeps, input: CreateFlagInput, { actor }: Actor) {
+export function createFlag(deps: ChangeDeps, input: CreateFlagInput, actor: Actor) {
+  return commitChange(deps, (tx, now) => createFlagWork(tx, now, input, actor));
+}
+
+/** The work of `createFlag` inside a transaction the caller owns (an import creates many at once). */
+export function createFlagWork(
+  tx: Db,
+  now: number,
+  input: CreateFlagInput,
+  { actor }: Actor,
+): ChangeWork<ReturnType<typeof toFlagOut>> {
   const { variants, offVariant } = resolveVariants(input.type, input.variants, input.offVariant);
-  return commitChange(deps, (tx, now) => {
-    if (findFlag(tx, input.key)) throw errors.conflict(`a flag with key \`${input.key}\` already exists`);
-    const flag = tx
-      .insert(flags)
-      .values({
-        key: input.key,
-        type: input.type,
-        description: input.description ?? "",
-        tags: input.tags ?? [],
-        variants,
-        offVariant,
-        clientVisible: input.clientVisible ?? false,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
-    const envs = tx.select({ key: environments.key }).from(environments).all();
-    const states = envs.map((env) =>
-      insertInitialState(tx, flag.key, env.key, defaultWeights(variants, offVariant), now),
-    );
-    const out = toFlagOut(flag, states);
-    return {
-      result: out,
-      audit: [{ actor, action: "flag.created", flagKey: flag.key, after: out }],
-      touched: envs.map((e) => ({ environment: e.key, flagKey: flag.key })),
-    };
-  });
+  if (findFlag(tx, input.key)) throw errors.conflict(`a flag with key \`${input.key}\` already exists`);
+  const flag = tx
+    .insert(flags)
+    .values({
+      key: input.key,
+      type: input.type,
+      description: input.description ?? "",
+      tags: input.tags ?? [],
+      variants,
+      offVariant,
+      clientVisible: input.clientVisible ?? false,
+      kind: input.kind ?? "release",
+      lifetimeDays: input.lifetimeDays ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+  const envs = tx.select({ key: environments.key }).from(environments).all();
+  const states = envs.map((env) =>
+    insertInitialState(tx, flag.key, env.key, defaultWeights(variants, offVariant), now),
+  );
+  const out = toFlagOut(flag, states);
+  return {
+    result: out,
+    audit: [{ actor, action: "flag.created", flagKey: flag.key, after: out }],
+    touched: envs.map((e) => ({ environment: e.key, flagKey: flag.key })),
+  };
 }
 
 /** A new flag starts enabled at 0%: nobody gets it until someone rolls it out. */
@@ -144,9 +154,38 @@ function checkVariantsInUse(variants: Variant[], states: FlagStateRow[]): void {
   }
 }
 
+/** Live flags whose state in some environment has `key` as a prerequisite, with those environments. */
+function dependentsOf(tx: Db, key: string): Map<string, string[]> {
+  const rows = tx
+    .select({
+      flagKey: flagStates.flagKey,
+      environment: flagStates.environment,
+      prerequisites: flagStates.prerequisites,
+      archivedAt: flags.archivedAt,
+    })
+    .from(flagStates)
+    .innerJoin(flags, eq(flags.key, flagStates.flagKey))
+    .all();
+  const out = new Map<string, string[]>();
+  for (const r of rows)
+    if (r.archivedAt === null && r.flagKey !== key && (r.prerequisites ?? []).some((p) => p.flag === key))
+      out.set(r.flagKey, [...(out.get(r.flagKey) ?? []), r.environment]);
+  return out;
+}
+
 export function archiveFlag(deps: ChangeDeps, key: string, { actor }: Actor) {
   return commitChange(deps, (tx, now) => {
     const before = liveFlag(tx, key);
+    // Archiving a prerequisite would fail its dependents' evaluations closed: change them first.
+    const dependents = dependentsOf(tx, key);
+    if (dependents.size > 0) {
+      const named = [...dependents].map(([flag, envs]) => `\`${flag}\` (${envs.join(", ")})`);
+      throw errors.conflict(
+        `flag \`${key}\` is a prerequisite of ${named.join(", ")}: remove it from their prerequisites first (PATCH …/environments/{env}), then archive it`,
+        "prerequisite-in-use",
+        { dependents: [...dependents].map(([flag, environments]) => ({ flag, environments })) },
+      );
+    }
     const after = tx
       .update(flags)
       .set({ archivedAt: now, updatedAt: now })

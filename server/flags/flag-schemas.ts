@@ -1,8 +1,22 @@
 import { z } from "@hono/zod-openapi";
+import { BUCKETINGS } from "../../sdk/core/types.js";
 import { EnvironmentKey, FlagKey, JsonValue, Percentage } from "../kernel/http/common-schemas.js";
+import { FLAG_KINDS } from "./flag-kinds.js";
 import { Condition, Prerequisite, Prerequisites, RuleSegments } from "./targeting-schemas.js";
 
 export const FlagType = z.enum(["boolean", "string", "number", "json"]);
+
+export const FlagKind = z.enum(FLAG_KINDS).openapi({
+  description:
+    "What the flag is for; it sets the expected lifetime (release and experiment 40 days, operational 7, kill-switch and permission permanent)",
+});
+
+const LifetimeDays = z
+  .number()
+  .int({ message: "must be a whole number of days" })
+  .min(1)
+  .max(3650)
+  .openapi({ description: "Expected lifetime in days, instead of the kind's" });
 
 export const Variant = z.object({ key: z.string().min(1).max(64), value: JsonValue }).openapi("Variant");
 
@@ -38,6 +52,8 @@ export const CreateFlagBody = z
     variants: z.array(Variant).min(2).max(100).optional(),
     offVariant: z.string().optional(),
     clientVisible: z.boolean().optional(),
+    kind: FlagKind.optional(),
+    lifetimeDays: LifetimeDays.optional(),
   })
   .strict()
   .openapi("CreateFlag");
@@ -52,6 +68,10 @@ export const UpdateFlagBody = z
         "The whole new list (not boolean flags). A variant's value may change: its users get the new value. A new variant serves nobody until weights or rules name it. A variant that weights or rules of any environment name cannot be removed (409): change those first, so no user is left on a removed variant.",
     }),
     offVariant: z.string().optional(),
+    kind: FlagKind.optional(),
+    lifetimeDays: LifetimeDays.nullable()
+      .optional()
+      .openapi({ description: "Expected lifetime in days; null: the kind's again" }),
   })
   .strict()
   .openapi("UpdateFlag");
@@ -62,6 +82,10 @@ export const FlagStatePatch = z
     percentage: Percentage.optional(),
     stickiness: z.string().min(1).max(128).optional(),
     salt: z.string().min(1).max(256).optional(),
+    bucketing: z.enum(BUCKETINGS).optional().openapi({
+      description:
+        "`rollguard-v1` (default) or `unleash`: variants bucketed as Unleash does, for flags imported from it",
+    }),
     rules: z.array(Rule).max(200).optional(),
     prerequisites: Prerequisites.optional().openapi({
       description:
@@ -80,6 +104,7 @@ export const FlagState = z
     percentage: z.number(),
     stickiness: z.string(),
     salt: z.string(),
+    bucketing: z.enum(BUCKETINGS),
     rules: z.array(z.any()),
     prerequisites: z.array(Prerequisite),
     weights: z.array(VariantWeight),
@@ -88,6 +113,20 @@ export const FlagState = z
     updatedAt: z.string(),
   })
   .openapi("FlagState");
+
+export const StaleMark = z
+  .object({
+    reasons: z.array(
+      z.object({
+        code: z.enum(["settled", "unused"]),
+        message: z.string(),
+      }),
+    ),
+  })
+  .openapi("StaleMark", {
+    description:
+      "Why the flag looks finished: `settled` (it has served everyone alike, off or at 0% or 100% with no rules, in every environment for longer than its lifetime) or `unused` (not evaluated anywhere for the server's limit of days)",
+  });
 
 export const Flag = z
   .object({
@@ -99,6 +138,18 @@ export const Flag = z
     offVariant: z.string(),
     clientVisible: z.boolean(),
     archived: z.boolean(),
+    kind: FlagKind,
+    lifetimeDays: z.number().int().nullable().openapi({
+      description: "The expected lifetime that applies (the flag's own or its kind's); null: permanent",
+    }),
+    lifetimeFrom: z.enum(["kind", "flag"]),
+    stale: StaleMark.nullable()
+      .optional()
+      .openapi({ description: "In the flag routes' answers (not in audit events)" }),
+    lastEvaluatedAt: z.record(z.string(), z.string()).optional().openapi({
+      description:
+        "Per environment, when the server last saw the flag evaluated there (its own evaluations and SDK metrics reports, recorded every few seconds); environments where it never was are absent",
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     environments: z.record(z.string(), FlagState),

@@ -85,6 +85,7 @@ export class ClientStreamHub {
     this.#streams.add(environment, stream);
     // Nothing below awaits, so no change can slip in between reading the flags and registering.
     const list = flagList(snapshot, true);
+    snapshot.usage.markFlags(list.flags);
     const answer = clientAnswer(list, context, "", (f, i) => stream.sent.set(list.flags[i]!.key, f.text));
     const put = sseEvent("put", snapshot.revision, answer.body);
     stream.connection.open([retryHint(this.#options.retryMs), put], snapshot.revision);

@@ -11,6 +11,7 @@ import {
   launchChromium,
   skipBrowser,
   staticServer,
+  unleashVectorsJson,
 } from "./harness.js";
 
 declare global {
@@ -59,6 +60,7 @@ describe.skipIf(skipBrowser)("the browser SDK in headless Chromium", () => {
       "/rollguard.js": { type: "text/javascript", body: readFileSync(bundle.file) },
       "/core.js": { type: "text/javascript", body: core },
       "/vectors.json": { type: "application/json", body: bucketingVectorsJson() },
+      "/unleash-vectors.json": { type: "application/json", body: unleashVectorsJson() },
     });
     token = await fx.token("client", { allowedOrigins: [site.origin] });
     browser = await launchChromium();
@@ -175,5 +177,20 @@ describe.skipIf(skipBrowser)("the browser SDK in headless Chromium", () => {
     })()`);
     expect(mismatches.count).toBeGreaterThan(100);
     expect(mismatches.wrong).toEqual([]);
+  });
+
+  it("computes every variant bucket of the unleash mode like Node, in the browser", async () => {
+    const result: { wrong: unknown[]; count: number } = await page.evaluate(`(async () => {
+      const core = await import("/core.js");
+      const vectors = await (await fetch("/unleash-vectors.json")).json();
+      const wrong = [];
+      for (const c of vectors.cases) {
+        const bucket = core.unleashVariantBucket(c.salt, c.value);
+        if (bucket !== c.unleashVariantBucket) wrong.push({ ...c, bucket });
+      }
+      return { wrong, count: vectors.cases.length };
+    })()`);
+    expect(result.count).toBeGreaterThan(100);
+    expect(result.wrong).toEqual([]);
   });
 });

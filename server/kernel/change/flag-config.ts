@@ -38,6 +38,8 @@ export function toFlagConfig(flag: FlagRow, state: FlagStateRow): FlagConfig {
     percentage: state.percentageMilli / 1000,
     stickiness: state.stickiness,
     salt: state.salt,
+    // Only when it is not the default, so the served set of every other flag stays as it was.
+    ...(state.bucketing === "unleash" ? { bucketing: state.bucketing } : {}),
     rules: state.rules as Rule[],
     prerequisites: state.prerequisites,
     weights: state.weights,

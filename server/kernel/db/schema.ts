@@ -19,6 +19,12 @@ export const flags = sqliteTable("flags", {
   variants: text("variants", { mode: "json" }).$type<Array<{ key: string; value: unknown }>>().notNull(),
   offVariant: text("off_variant").notNull(),
   clientVisible: integer("client_visible", { mode: "boolean" }).notNull().default(false),
+  /** What the flag is for (server/flags/flag-kinds.ts); it sets the expected lifetime. */
+  kind: text("kind", { enum: ["release", "experiment", "operational", "kill-switch", "permission"] })
+    .notNull()
+    .default("release"),
+  /** Expected lifetime in days, when it differs from the kind's; null: the kind's. */
+  lifetimeDays: integer("lifetime_days"),
   archivedAt: integer("archived_at"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
@@ -38,6 +44,10 @@ export const flagStates = sqliteTable(
     percentageMilli: integer("percentage_milli").notNull(),
     stickiness: text("stickiness").notNull(),
     salt: text("salt").notNull(),
+    /** sdk/core's Bucketing: `unleash` for flags imported from Unleash (docs/import-unleash.md). */
+    bucketing: text("bucketing", { enum: ["rollguard-v1", "unleash"] })
+      .notNull()
+      .default("rollguard-v1"),
     rules: text("rules", { mode: "json" }).$type<unknown[]>().notNull(),
     /** [{ flag, variants }]: flags that must give one of those variants for this one to serve. */
     prerequisites: text("prerequisites", { mode: "json" })
@@ -68,6 +78,21 @@ export const segments = sqliteTable("segments", {
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * When each flag was last evaluated in each environment, as far as the server knows (its own
+ * evaluations and the SDKs' metrics reports). Written by the flags feature's usage flush, at most
+ * once per flush interval, never per request.
+ */
+export const flagUsage = sqliteTable(
+  "flag_usage",
+  {
+    flagKey: text("flag_key").notNull(),
+    environment: text("environment").notNull(),
+    lastEvaluatedAt: integer("last_evaluated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.flagKey, t.environment] })],
+);
 
 export const tokens = sqliteTable("tokens", {
   id: text("id").primaryKey(),

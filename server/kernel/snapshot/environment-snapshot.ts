@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FlagSet, FlagStore } from "../../../sdk/core/index.js";
+import type { UsageMarks } from "./usage-marks.js";
 
 /**
  * A reader's own view of a snapshot (a stream's framed `put`, the client API's flag lists),
@@ -26,6 +27,8 @@ export class EnvironmentSnapshot {
   constructor(
     /** Compiled flags at this revision; not to be changed by readers. */
     readonly store: FlagStore,
+    /** The environment's usage marks, shared by its successive snapshots until flushed. */
+    readonly usage: UsageMarks,
   ) {}
 
   get environment(): string {

@@ -3,6 +3,7 @@ import type { ChangeBus } from "../change/change-bus.js";
 import { readFlagSet } from "../change/flag-config.js";
 import type { Db } from "../db/database.js";
 import { EnvironmentSnapshot } from "./environment-snapshot.js";
+import { UsageMarks } from "./usage-marks.js";
 
 /**
  * The current snapshot of each environment. The first reader of an environment reads its set
@@ -12,6 +13,9 @@ import { EnvironmentSnapshot } from "./environment-snapshot.js";
  */
 export class Snapshots {
   readonly #current = new Map<string, EnvironmentSnapshot>();
+  // Per environment, not per snapshot: marks made on a snapshot that a change has replaced still
+  // reach the next flush.
+  readonly #usage = new Map<string, UsageMarks>();
 
   constructor(
     private readonly db: Db,
@@ -31,7 +35,7 @@ export class Snapshots {
       else if (change.kind === "segment" && change.segment)
         store.upsertSegment(change.segment, change.revision);
       else if (change.kind === "segment_delete") store.removeSegment(change.segmentKey, change.revision);
-      this.#current.set(change.environment, new EnvironmentSnapshot(store));
+      this.#current.set(change.environment, new EnvironmentSnapshot(store, previous.usage));
     });
   }
 
@@ -41,8 +45,27 @@ export class Snapshots {
     if (hit) return hit;
     const set = readFlagSet(this.db, environment);
     if (!set) return undefined;
-    const snapshot = new EnvironmentSnapshot(new FlagStore(set));
+    const snapshot = new EnvironmentSnapshot(new FlagStore(set), this.#marksOf(environment));
     this.#current.set(environment, snapshot);
     return snapshot;
+  }
+
+  /** Every environment's flags evaluated since the last call (environments with none left out). */
+  drainUsage(): Map<string, Set<string>> {
+    const drained = new Map<string, Set<string>>();
+    for (const [environment, marks] of this.#usage) {
+      const keys = marks.drain();
+      if (keys.size > 0) drained.set(environment, keys);
+    }
+    return drained;
+  }
+
+  #marksOf(environment: string): UsageMarks {
+    let marks = this.#usage.get(environment);
+    if (!marks) {
+      marks = new UsageMarks();
+      this.#usage.set(environment, marks);
+    }
+    return marks;
   }
 }
