@@ -6,6 +6,9 @@
  *   (d) UTF-8 + murmur3: the `murmurhash` package (TextEncoder per call) vs our murmur3
  *   (e) the Node SDK: isEnabled and getValue over (a) and (b)'s flags; observe and wrap (the arm by
  *       a local evaluation, then counters in memory), which sit on the request path too
+ *   (f) sdk/core with segments and prerequisites in play: a flag behind a prerequisite whose rules
+ *       reference a 10,000-id segment and a condition segment; a chain of three prerequisites;
+ *       a regular expression rule (the linear-time matcher) on an email
  * Every benchmark evaluates over 100,000 distinct users whose contexts are built beforehand.
  *
  *   npm run bench:eval                     (BENCH_RUNS / BENCH_ITERATIONS override 7 × 1,000,000)
@@ -91,7 +94,77 @@ const targetedFlag: FlagConfig = {
   version: 1,
 };
 
-const store = new FlagStore({ environment: "bench", revision: 1, flags: [booleanFlag, targetedFlag] });
+// (f): segments and prerequisites. `platform` is on for everyone, so every evaluation of
+// `segmented` passes its prerequisite and reaches its segment rules (the whole path, not an exit).
+const platformFlag: FlagConfig = booleanConfig({ key: "platform", salt: "platform", percentage: 100 });
+const segmentedFlag: FlagConfig = booleanConfig({
+  key: "segmented",
+  salt: "segmented",
+  percentage: 10,
+  prerequisites: [{ flag: "platform", variants: ["true"] }],
+  rules: [
+    { id: "vips", conditions: [], segments: ["vips"], variant: "true" },
+    {
+      id: "eu-pro",
+      conditions: [{ attribute: "plan", operator: "equals", values: ["pro"] }],
+      segments: ["eu"],
+      percentage: 50,
+    },
+  ],
+});
+const chainFlags: FlagConfig[] = [1, 2, 3].map((n) =>
+  booleanConfig({
+    key: `chain-${n}`,
+    salt: `chain-${n}`,
+    percentage: 10,
+    prerequisites: [{ flag: n === 1 ? "platform" : `chain-${n - 1}`, variants: ["true"] }],
+  }),
+);
+// chain-1 and chain-2 serve true to everyone, so chain-3 always evaluates all three below it.
+chainFlags[0]!.percentage = 100;
+chainFlags[1]!.percentage = 100;
+const regexFlag: FlagConfig = booleanConfig({
+  key: "staff-regex",
+  salt: "staff-regex",
+  percentage: 10,
+  rules: [
+    {
+      id: "staff",
+      conditions: [{ attribute: "email", operator: "matches", values: ["@(corp|staff)\\.example\\.com$"] }],
+      variant: "true",
+    },
+  ],
+});
+const segments = [
+  // 10,000 listed ids, 1 in 10 of the users.
+  {
+    key: "vips",
+    idAttribute: "userId",
+    ids: Array.from({ length: 10_000 }, (_, i) => `user-${i * 10}`),
+    conditions: [],
+    version: 1,
+  },
+  {
+    key: "eu",
+    idAttribute: "userId",
+    ids: [],
+    conditions: [
+      {
+        attribute: "country" as const,
+        operator: "in" as const,
+        values: ["DE", "FR", "ES", "IT", "NL", "BE", "PL"],
+      },
+    ],
+    version: 1,
+  },
+];
+
+const store = new FlagStore({
+  environment: "bench",
+  revision: 1,
+  flags: [booleanFlag, targetedFlag, platformFlag, segmentedFlag, ...chainFlags, regexFlag],
+  segments,
+});
 for (const key of store.keys())
   if (store.get(key)!.errors.length) throw new Error(`${key}: ${store.get(key)!.errors}`);
 
@@ -102,6 +175,21 @@ const richContexts = userIds.map((userId, i) => ({
   plan: PLANS[(i >> 3) % PLANS.length]!,
   appVersion: VERSIONS[(i >> 5) % VERSIONS.length]!,
 }));
+
+const emailContexts = userIds.map((userId, i) => ({
+  userId,
+  email: `${userId}@${i % 7 === 0 ? "corp" : "mail"}.example.com`,
+}));
+
+/** Counts `true` answers of a boolean flag over the given contexts. */
+function coreFlag(key: string, contexts: ReadonlyArray<Record<string, unknown>>) {
+  return (iterations: number): number => {
+    let on = 0;
+    for (let i = 0, u = 0; i < iterations; i++, u = u === USERS - 1 ? 0 : u + 1)
+      if (store.evaluate(key, contexts[u]!, false).value) on++;
+    return on;
+  };
+}
 
 function coreBoolean(iterations: number): number {
   let on = 0;
@@ -309,12 +397,36 @@ async function main(): Promise<void> {
 
   await nodeSdkBenchmarks(a, b);
 
+  const f1 = measure(
+    "(f) core, prerequisite + 2 segment rules (10k ids, conditions)",
+    coreFlag("segmented", richContexts),
+  );
+  const f2 = measure("(f) core, a chain of 3 prerequisites", coreFlag("chain-3", plainContexts));
+  const f3 = measure("(f) core, a regex rule on an email", coreFlag("staff-regex", emailContexts));
+  // The answers must be the configured ones, or the rows measure something else.
+  const shareOn = (key: string, contexts: ReadonlyArray<Record<string, unknown>>) =>
+    coreFlag(key, contexts)(USERS) / USERS;
+  const shares = {
+    segmented: shareOn("segmented", richContexts),
+    chain: shareOn("chain-3", plainContexts),
+    regex: shareOn("staff-regex", emailContexts),
+  };
+  console.log(
+    `    (f) served true: segmented ${(shares.segmented * 100).toFixed(1)}%, chain-3 ${(shares.chain * 100).toFixed(1)}%, regex ${(shares.regex * 100).toFixed(1)}%  checksums ${f1.checksum} ${f2.checksum} ${f3.checksum}`,
+  );
+  if (Math.abs(shares.chain - 0.1) > 0.01) throw new Error("chain-3 is not at 10% behind its chain");
+  if (shares.regex < 0.2 || shares.regex > 0.25) throw new Error("the regex rule is not matching 1 in 7");
+  if (shares.segmented < 0.15) throw new Error("the segment rules are not matching");
+
   const ratio = (x: Measurement, y: Measurement) =>
     `${(x.medianNs / y.medianNs).toFixed(3)} (1/${(y.medianNs / x.medianNs).toFixed(1)})`;
   console.log("");
   console.log(`core/unleash, 10% rollout:             ${ratio(a, c1)}   goal ≤ 1/8`);
   console.log(`core rules/unleash with constraint:    ${ratio(b, c2)}`);
   console.log(`murmur3/murmurhash package:            ${ratio(d2, d1)}`);
+  console.log(`core prerequisite + segments/unleash:  ${ratio(f1, c1)}   goal ≤ 1/8`);
+  console.log(`core 3 prerequisites/unleash:          ${ratio(f2, c1)}   goal ≤ 1/8`);
+  console.log(`core regex rule/unleash:               ${ratio(f3, c1)}`);
 }
 
 await main();

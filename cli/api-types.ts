@@ -12,6 +12,10 @@ export interface FlagState {
   updatedAt: string;
 }
 
+export interface StaleMark {
+  reasons: Array<{ code: string; message: string }>;
+}
+
 export interface Flag {
   key: string;
   type: string;
@@ -21,6 +25,12 @@ export interface Flag {
   offVariant: string;
   clientVisible: boolean;
   archived: boolean;
+  kind: string;
+  lifetimeDays: number | null;
+  lifetimeFrom: "kind" | "flag";
+  stale?: StaleMark | null;
+  /** Per environment, when the server last saw it evaluated there. */
+  lastEvaluatedAt?: Record<string, string>;
   createdAt: string;
   updatedAt: string;
   environments: Record<string, FlagState>;
@@ -43,6 +53,10 @@ export interface Token {
   createdBy: string;
   revoked: boolean;
   revokedAt: string | null;
+  expiresAt: string | null;
+  rotatedAt: string | null;
+  previousSecretValidUntil: string | null;
+  lastUsedAt: string | null;
   token?: string;
 }
 
@@ -106,6 +120,7 @@ export interface GuardRule {
   latencyThresholdMs?: number;
   quantile: number;
   action: string;
+  source?: { kind: "prometheus"; url: string; queries: Record<string, string>; armLabel: string };
 }
 
 export interface ArmTotals {
@@ -123,6 +138,8 @@ export interface RuleEvidence {
   eValue: number | string | null;
   rollbackAt: number | null;
   warnAt: number | null;
+  /** Prometheus-sourced rules: what the source said at the last tick. */
+  source?: { kind: "prometheus"; state: string; detail: string; at: string } | null;
 }
 
 export interface GuardView {

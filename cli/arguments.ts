@@ -24,6 +24,24 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `90s`, `15m`, `12h`, `30d` or a plain number of seconds, as whole seconds. */
+export function seconds(value: string): number {
+  const m = /^(\d+)\s*([smhd]?)$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError("must be a duration like 90s, 15m, 12h or 30d.");
+  return Number(m[1]) * UNIT_SECONDS[m[2] || "s"]!;
+}
+
+/** When a token expires: an ISO 8601 time, or a duration from now (`30d`), as ISO 8601. */
+export function expiry(value: string): string {
+  if (/^\d+\s*[smhd]$/.test(value.trim())) return new Date(Date.now() + seconds(value) * 1000).toISOString();
+  const at = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at))
+    throw new InvalidArgumentError("must be a time like 2027-01-31T00:00:00Z or a duration like 30d.");
+  return new Date(at).toISOString();
+}
+
 /** For repeatable options: `--tag a --tag b` gives ["a", "b"]. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

@@ -29,6 +29,25 @@ function eValue(e: RuleEvidence): string {
   return typeof e.eValue === "string" ? e.eValue : num(e.eValue);
 }
 
+const SOURCE_WORDS: Record<string, string> = {
+  ok: "ok",
+  no_data: "NO DATA",
+  query_failed: "QUERY FAILED",
+  arm_label_missing: "ARM LABEL MISSING",
+};
+
+/** Where each rule's counts come from, one line per Prometheus-sourced rule (none for SDK counts). */
+function sourceLines(g: GuardView): string[] {
+  return g.evidence.flatMap((e, i) => {
+    const source = e.rule.source;
+    if (!source) return [];
+    const said = e.source
+      ? `${SOURCE_WORDS[e.source.state] ?? e.source.state} at ${time(e.source.at)}: ${e.source.detail}`
+      : "not polled yet";
+    return [`  rule ${i + 1} counts from Prometheus ${source.url}: ${said}`];
+  });
+}
+
 /** The guard's state and the evidence behind it, for a person deciding what to do next. */
 export function guardDetail(g: GuardView): string {
   const lines = [
@@ -55,6 +74,7 @@ export function guardDetail(g: GuardView): string {
       `  rolled back ${time(g.rolledBack.at)} from ${pct(g.rolledBack.previousPercentage)} by ${ruleText(g.rolledBack.rule)}: ${g.rolledBack.reason}`,
       `  re-open with \`rollguard guard reopen ${g.flagKey} --env ${g.environment}\``,
     );
+  lines.push(...sourceLines(g));
   lines.push(
     "",
     table(

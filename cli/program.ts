@@ -2,9 +2,11 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error.js";
 import { registerAudit } from "./commands/audit.js";
+import { registerBackup } from "./commands/backup.js";
 import { registerEnvironments } from "./commands/environments.js";
 import { registerFlags } from "./commands/flags.js";
 import { registerGuard } from "./commands/guard.js";
+import { registerImport } from "./commands/import.js";
 import { registerLogin } from "./commands/login.js";
 import { registerPlans } from "./commands/plans.js";
 import { registerServe } from "./commands/serve.js";
@@ -50,8 +52,10 @@ export function buildProgram(): Command {
   registerTokens(program);
   registerAudit(program);
   registerEnvironments(program);
+  registerImport(program);
   registerLogin(program);
   registerServe(program);
+  registerBackup(program);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import { seedEnvironments } from "./flags/index.js";
+import { type RateLimitOptions, RateLimits } from "./kernel/auth/rate-limits.js";
 import { TokenStore } from "./kernel/auth/token-store.js";
 import { ChangeBus } from "./kernel/change/change-bus.js";
 import { ChangeFeed } from "./kernel/change/change-feed.js";
@@ -27,6 +28,8 @@ export interface DepsOptions {
   logger?: Logger;
   /** Origins browsers may call the client API and OFREP from, for every token ("*" for any). */
   corsOrigins?: string[];
+  /** Rate limits per token and client address (defaults: DEFAULT_RATE_LIMITS). */
+  rateLimits?: RateLimitOptions;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function createDeps(options: DepsOptions): Promise<AppDeps> {
     leader,
     listening,
     tokens: new TokenStore(base, options.adminToken),
+    limits: new RateLimits(options.rateLimits ?? {}, clock),
     snapshots,
     corsOrigins: options.corsOrigins ?? [],
     logger,

@@ -5,6 +5,7 @@ import { createApp } from "./app.js";
 import { closeDeps, createDeps, type DepsOptions } from "./create-deps.js";
 import { type FeatureOptions, features } from "./features.js";
 import type { AppDeps } from "./kernel/deps.js";
+import { answerClientError, requestErrorResponse } from "./kernel/http/client-error.js";
 import { withSecurityHeaders } from "./kernel/http/security-headers.js";
 
 export interface ServerOptions extends DepsOptions, FeatureOptions {
@@ -36,10 +37,14 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const app = createApp(deps, features, options);
   const port = options.port ?? 4242;
   const hostname = options.hostname ?? "0.0.0.0";
-  let listener: RequestListener = getRequestListener(app.fetch, { hostname });
+  let listener: RequestListener = getRequestListener(app.fetch, {
+    hostname,
+    errorHandler: requestErrorResponse,
+  });
   // The evaluate lane, then request metrics: each feature's wrapper goes around the earlier ones.
   for (const f of features) if (f.wrapListener) listener = f.wrapListener(deps, listener, app.routes);
   const server = createHttpServer(withSecurityHeaders(listener));
+  server.on("clientError", answerClientError);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -1,8 +1,9 @@
 import { type DashboardOptions, dashboardFeature } from "./dashboard/index.js";
 import { evaluationFeature } from "./evaluation/index.js";
-import { flagsFeature } from "./flags/index.js";
+import { type AuditRetentionOptions, flagsFeature, type LifecycleOptions } from "./flags/index.js";
 import { type GuardLoopOptions, guardFeature } from "./guard/index.js";
 import { healthFeature } from "./health/index.js";
+import { importsFeature } from "./imports/index.js";
 import type { Feature } from "./kernel/feature.js";
 import type { MetricsOptions } from "./metrics/index.js";
 import { metricsFeature } from "./metrics/index.js";
@@ -25,6 +26,10 @@ export interface FeatureOptions {
   webhooks?: WebhookOptions;
   /** The metrics token, and how often stream connects and drops are logged. */
   observability?: ObservabilityOptions;
+  /** How long audit events are kept (default: for ever). */
+  audit?: AuditRetentionOptions;
+  /** Stale marks (days without evaluation) and how often flag usage is recorded. */
+  lifecycle?: LifecycleOptions;
   /** Where the built dashboard is served from. */
   dashboard?: DashboardOptions;
 }
@@ -42,6 +47,7 @@ export const features: Feature<FeatureOptions>[] = [
   guardFeature,
   rolloutPlansFeature,
   webhooksFeature,
+  importsFeature,
   // After every API route: it serves only `/`, `/index.html` and `/assets/*`.
   dashboardFeature,
   // Last: it only listens, and its request metrics wrap every other listener.

@@ -1,5 +1,7 @@
 import { createServer, ListenError } from "./create-server.js";
+import type { RateLimitOptions } from "./kernel/auth/rate-limits.js";
 import { StoreInUseError } from "./kernel/db/sqlite-store.js";
+import { parseRate, type Rate } from "./kernel/http/token-bucket.js";
 import { createLogger } from "./kernel/logger.js";
 
 // The only place that reads the environment.
@@ -38,11 +40,45 @@ const corsOrigins = (env.ROLLGUARD_CORS_ORIGINS ?? "")
   .filter((o) => o !== "");
 // Milliseconds between guard and plan ticks (default 5 s); tests and demos shorten it.
 const tickMs = positiveInt("ROLLGUARD_TICK_MS", "a whole number of milliseconds > 0");
+// A flag not evaluated anywhere for this many days gets a stale mark (default 30).
+const unusedDays = positiveInt("ROLLGUARD_STALE_UNUSED_DAYS", "a whole number of days > 0");
 // /metrics takes admin tokens and this one; ROLLGUARD_METRICS_AUTH=none opens it to anyone.
 const metricsToken = env.ROLLGUARD_METRICS_TOKEN || undefined;
 const metricsAuth = env.ROLLGUARD_METRICS_AUTH ?? "token";
 if (metricsAuth !== "token" && metricsAuth !== "none")
   fail(`ROLLGUARD_METRICS_AUTH must be token (the default) or none; got ${metricsAuth}`);
+
+/** A rate like `600/10s` (or `off`) from the environment; undefined (the default) when unset. */
+function rate(name: string): Rate | null | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  try {
+    return parseRate(raw);
+  } catch (error) {
+    fail(`${name}: ${(error as Error).message}`);
+  }
+}
+// Rate limits (docs/security.md): each per token and per client address, `off` to lift one;
+// ROLLGUARD_RATE_LIMITS=off lifts them all.
+const allOff = env.ROLLGUARD_RATE_LIMITS === "off";
+if (!(env.ROLLGUARD_RATE_LIMITS === undefined || env.ROLLGUARD_RATE_LIMITS === "" || allOff))
+  fail(`ROLLGUARD_RATE_LIMITS may only be off (to lift every limit); got ${env.ROLLGUARD_RATE_LIMITS}`);
+const pairOf = (name: string) =>
+  allOff
+    ? { token: null, address: null }
+    : { token: rate(`${name}_TOKEN`), address: rate(`${name}_ADDRESS`) };
+const rateLimits: RateLimitOptions = {
+  authFailures: allOff ? null : rate("ROLLGUARD_RATE_LIMIT_AUTH_FAILURES"),
+  evaluate: pairOf("ROLLGUARD_RATE_LIMIT_EVALUATE"),
+  metrics: pairOf("ROLLGUARD_RATE_LIMIT_METRICS"),
+  adminWrite: pairOf("ROLLGUARD_RATE_LIMIT_ADMIN_WRITES"),
+  // Behind a reverse proxy: the client address is the last X-Forwarded-For entry.
+  trustProxy: env.ROLLGUARD_TRUST_PROXY === "1" || env.ROLLGUARD_TRUST_PROXY === "true",
+};
+
+// Days of audit events to keep (pruned hourly; each environment's newest 1,000 and each flag's
+// latest stay whatever their age); unset: kept for ever.
+const auditRetentionDays = positiveInt("ROLLGUARD_AUDIT_RETENTION_DAYS", "a whole number of days > 0");
 
 let server: Awaited<ReturnType<typeof createServer>> | undefined;
 // Registered before the start, so a signal during it still ends the process cleanly.
@@ -69,6 +105,9 @@ try {
     adminToken,
     corsOrigins,
     tickMs,
+    rateLimits,
+    audit: { retentionDays: auditRetentionDays },
+    lifecycle: { unusedDays },
     logger,
     observability: { metrics: { open: metricsAuth === "none", token: metricsToken } },
   });

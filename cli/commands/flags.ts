@@ -28,30 +28,39 @@ Examples:
     .option("--tag <tag>", "only flags with this tag")
     .option("--env <env>", "show the state in this environment only")
     .option("--archived", "include archived flags")
-    .addHelpText("after", "\nExample:\n  $ rollguard flags list --env production --tag checkout")
-    .action(async (opts: { tag?: string; env?: string; archived?: boolean }, cmd: Command) => {
-      const { api, out } = contextOf(cmd);
-      const all: Flag[] = [];
-      // The API pages by key; a CLI listing means all of them.
-      for (let after: string | undefined; ; ) {
-        const page = await api.get<{ flags: Flag[]; next: string | null }>("/api/flags", {
-          tag: opts.tag,
-          archived: opts.archived ? "true" : undefined,
-          limit: 500,
-          after,
-        });
-        all.push(...page.body.flags);
-        if (!page.body.next) break;
-        after = page.body.next;
-      }
-      if (opts.env && all.length > 0 && !all.some((f) => f.environments[opts.env!]))
-        throw new CliError(
-          `environment \`${opts.env}\` does not exist`,
-          EXIT.notFound,
-          "`rollguard environments list` shows the environments",
+    .option("--stale", "only flags with a stale mark (settled past their lifetime, or unused)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ rollguard flags list --env production --tag checkout\n  $ rollguard flags list --stale",
+    )
+    .action(
+      async (opts: { tag?: string; env?: string; archived?: boolean; stale?: boolean }, cmd: Command) => {
+        const { api, out } = contextOf(cmd);
+        const all: Flag[] = [];
+        // The API pages by key; a CLI listing means all of them.
+        for (let after: string | undefined; ; ) {
+          const page = await api.get<{ flags: Flag[]; next: string | null }>("/api/flags", {
+            tag: opts.tag,
+            archived: opts.archived ? "true" : undefined,
+            stale: opts.stale ? "true" : undefined,
+            limit: 500,
+            after,
+          });
+          all.push(...page.body.flags);
+          if (!page.body.next) break;
+          after = page.body.next;
+        }
+        if (opts.env && all.length > 0 && !all.some((f) => f.environments[opts.env!]))
+          throw new CliError(
+            `environment \`${opts.env}\` does not exist`,
+            EXIT.notFound,
+            "`rollguard environments list` shows the environments",
+          );
+        out.result({ flags: all, next: null }, () =>
+          opts.stale ? staleTable(all) : flagTable(all, opts.env),
         );
-      out.result({ flags: all, next: null }, () => flagTable(all, opts.env));
-    });
+      },
+    );
 
   flags
     .command("get")
@@ -85,6 +94,11 @@ Examples:
     )
     .option("--off-variant <key>", "the variant served when off or outside the rollout")
     .option("--client-visible", "let browsers (client tokens) evaluate it")
+    .addOption(
+      new Option("--kind <kind>", "what it is for; sets its expected lifetime")
+        .choices(["release", "experiment", "operational", "kill-switch", "permission"])
+        .default("release"),
+    )
     .addHelpText(
       "after",
       `
@@ -103,6 +117,7 @@ Examples:
           variant?: string[];
           offVariant?: string;
           clientVisible?: boolean;
+          kind: string;
         },
         cmd: Command,
       ) => {
@@ -116,6 +131,7 @@ Examples:
             variants: opts.variant?.map((v) => variant(v, opts.type)),
             offVariant: opts.offVariant,
             clientVisible: opts.clientVisible,
+            kind: opts.kind,
           },
         });
         out.result(
@@ -230,6 +246,16 @@ export function stateLine(s: FlagState): string {
   return `${onOff(s.enabled)} ${pct(s.percentage)} (version ${s.version}${previous})`;
 }
 
+const keyCell = (f: Flag) => f.key + (f.archived ? " (archived)" : "") + (f.stale ? " (stale)" : "");
+
+function staleTable(all: Flag[]): string {
+  return table(
+    ["KEY", "KIND", "WHY"],
+    all.map((f) => [f.key, f.kind, (f.stale?.reasons ?? []).map((r) => r.message).join("; ")]),
+    "no stale flags",
+  );
+}
+
 function flagTable(all: Flag[], env: string | undefined): string {
   if (env)
     return table(
@@ -237,7 +263,7 @@ function flagTable(all: Flag[], env: string | undefined): string {
       all.map((f) => {
         const s = f.environments[env];
         return [
-          f.key + (f.archived ? " (archived)" : ""),
+          keyCell(f),
           f.type,
           s ? onOff(s.enabled) : "-",
           s ? pct(s.percentage) : "-",
@@ -251,7 +277,7 @@ function flagTable(all: Flag[], env: string | undefined): string {
   return table(
     ["KEY", "TYPE", ...envs.map((e) => e.toUpperCase()), "TAGS"],
     all.map((f) => [
-      f.key + (f.archived ? " (archived)" : ""),
+      keyCell(f),
       f.type,
       ...envs.map((e) => {
         const s = f.environments[e];
@@ -269,6 +295,8 @@ function flagDetail(f: Flag): string {
     f.description ? `  ${f.description}` : undefined,
     `  tags: ${f.tags.join(", ") || "-"}   client-visible: ${f.clientVisible ? "yes" : "no"}`,
     `  variants: ${f.variants.map((v) => `${v.key}=${JSON.stringify(v.value)}`).join(", ")}   off variant: ${f.offVariant}`,
+    `  kind: ${f.kind}   expected lifetime: ${f.lifetimeDays === null ? "permanent" : `${f.lifetimeDays} days`}${f.lifetimeFrom === "flag" ? " (its own)" : ""}`,
+    ...(f.stale?.reasons ?? []).map((r) => `  STALE (${r.code}): ${r.message}`),
     `  created ${time(f.createdAt)}, updated ${time(f.updatedAt)}`,
     "",
   ].filter((l) => l !== undefined);
@@ -281,6 +309,7 @@ function flagDetail(f: Flag): string {
     String(s.rules.length),
     String(s.version),
     time(s.updatedAt),
+    f.lastEvaluatedAt?.[s.environment] ? time(f.lastEvaluatedAt[s.environment]!) : "never",
   ]);
-  return `${head.join("\n")}\n${table(["ENVIRONMENT", "ENABLED", "PERCENTAGE", "PREVIOUS", "STICKINESS", "RULES", "VERSION", "UPDATED"], rows)}`;
+  return `${head.join("\n")}\n${table(["ENVIRONMENT", "ENABLED", "PERCENTAGE", "PREVIOUS", "STICKINESS", "RULES", "VERSION", "UPDATED", "EVALUATED"], rows)}`;
 }

@@ -51,6 +51,10 @@ export interface Flag {
   offVariant: string;
   clientVisible: boolean;
   archived: boolean;
+  kind: string;
+  lifetimeDays: number | null;
+  /** On reads: why the flag looks finished (settled past its lifetime, or unused). */
+  stale?: { reasons: Array<{ code: string; message: string }> } | null;
   createdAt: string;
   updatedAt: string;
   environments: Record<string, FlagState>;
@@ -85,6 +89,8 @@ export interface GuardRule {
   latencyThresholdMs?: number;
   quantile: number;
   action: "rollback" | "hold" | "notify";
+  /** Counts from Prometheus instead of SDK reports (docs/guard.md). */
+  source?: { kind: "prometheus"; url: string; queries: Record<string, string>; armLabel: string };
 }
 
 export interface ArmTotals {
@@ -102,6 +108,13 @@ export interface RuleEvidence {
   eValue: number | string | null;
   rollbackAt: number | null;
   warnAt: number | null;
+  /** Prometheus-sourced rules: what the source said at the last tick. */
+  source?: {
+    kind: "prometheus";
+    state: "ok" | "no_data" | "query_failed" | "arm_label_missing";
+    detail: string;
+    at: string;
+  } | null;
   fired: { at: string | null; by: string; rule: GuardRule; reason: string } | null;
 }
 
@@ -202,7 +215,7 @@ export interface AuditEvent {
   detail: unknown;
 }
 
-export type TokenScope = "admin" | "server" | "client";
+export type TokenScope = "admin" | "read" | "server" | "client";
 
 export interface Token {
   id: string;
@@ -214,6 +227,8 @@ export interface Token {
   createdBy: string;
   revoked: boolean;
   revokedAt: string | null;
+  expiresAt?: string | null;
+  lastUsedAt?: string | null;
 }
 
 export interface Webhook {
@@ -221,7 +236,14 @@ export interface Webhook {
   environment: string;
   url: string;
   events: string[];
+  /** Until when the secret before the last rotation also signs; null: it does not. */
+  previousSecretUntil: string | null;
   createdAt: string;
+}
+
+/** Create and rotate answer the signing secret, once. */
+export interface WebhookWithSecret extends Webhook {
+  secret: string;
 }
 
 /** An RFC 9457 problem as the API answers every error. */

@@ -14,6 +14,7 @@ import type {
   TokenScope,
   Variant,
   Webhook,
+  WebhookWithSecret,
 } from "./api-types";
 import { readToken } from "./session";
 
@@ -144,7 +145,9 @@ export const api = {
   webhooks: (env: string) =>
     request<{ webhooks: Webhook[] }>("GET", `/api/environments/${enc(env)}/webhooks`),
   createWebhook: (env: string, body: { url: string; events?: string[] }) =>
-    request<Webhook>("POST", `/api/environments/${enc(env)}/webhooks`, { body }),
+    request<WebhookWithSecret>("POST", `/api/environments/${enc(env)}/webhooks`, { body }),
+  rotateWebhookSecret: (id: string) =>
+    request<WebhookWithSecret>("POST", `/api/webhooks/${enc(id)}/rotate-secret`, { body: {} }),
   deleteWebhook: (id: string) => request<void>("DELETE", `/api/webhooks/${enc(id)}`),
 };
 

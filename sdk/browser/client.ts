@@ -27,7 +27,8 @@ function defaultStorage() {
 /**
  * The browser client. Values arrive evaluated by the server for one context (this bundle holds
  * no evaluation code): first with `POST /api/client/evaluate` (If-None-Match from storage, so a
- * reload usually costs a 304), then live over `GET /api/client/stream`. Reads are synchronous
+ * reload usually costs a 304), then live over `GET /api/client/stream` (opened with a
+ * short-lived ticket, so the token never goes into a URL). Reads are synchronous
  * from memory. Failures never reach the page: the client keeps what it has, says it is stale,
  * and reconnects with backoff and jitter.
  */
@@ -178,8 +179,31 @@ export function createClient(options: ClientOptions): RollguardClient {
     }
   }
 
-  function listen(gen: number) {
-    const url = `${base}/api/client/stream?token=${encodeURIComponent(token)}&context=${base64url(JSON.stringify(context))}`;
+  /**
+   * A short-lived ticket for the stream, asked with the token in a header: EventSource cannot
+   * send headers, and the token itself in the URL would be logged by every proxy on the way.
+   */
+  async function streamTicket(): Promise<string> {
+    const res = await doFetch(`${base}/api/client/stream-ticket`, { method: "POST", headers });
+    if (!res.ok)
+      throw new Error(
+        `Rollguard answered ${res.status} for a stream ticket: ${await res.text().catch(() => "")}`,
+      );
+    return (await res.json()).ticket;
+  }
+
+  async function listen(gen: number) {
+    let ticket: string;
+    try {
+      ticket = await streamTicket();
+    } catch (error) {
+      if (gen !== generation) return;
+      markStale(asError(error));
+      retry(gen);
+      return;
+    }
+    if (gen !== generation) return;
+    const url = `${base}/api/client/stream?ticket=${encodeURIComponent(ticket)}&context=${base64url(JSON.stringify(context))}`;
     const es = new Source(url);
     source = es;
     const onEvent = (full: boolean) => (event: MessageEvent) => {
@@ -203,7 +227,7 @@ export function createClient(options: ClientOptions): RollguardClient {
   }
 
   async function connect(gen: number) {
-    if ((await load(gen)) && live && gen === generation) listen(gen);
+    if ((await load(gen)) && live && gen === generation) await listen(gen);
   }
 
   function useContext(next: EvaluationContext) {

@@ -52,6 +52,26 @@ export function variantBucketOf(salted: SaltedPrefixes, value: string): number {
   return remainder(hashAfter(salted.variant, value), BUCKETS);
 }
 
+/**
+ * The variant bucket of the `unleash` bucketing mode (a flag imported from Unleash): from the same
+ * hash as `variantBucketOf`, but its last three decimal digits pick the 0.1% slice, as Unleash's
+ * `murmur3(groupId:id, 86028157) mod 1000 + 1` does, and the next two refine inside the slice. So
+ * with Unleash's weights (whole thousandths that sum to 1,000) every user keeps the variant
+ * Unleash gave them. The rollout bucket needs no mode: v1's already keeps Unleash's 1% slices.
+ */
+export function unleashVariantBucketOfHash(h: number): number {
+  const q = Math.floor(h / 1000);
+  return (h - q * 1000) * 100 + remainder(q, 100);
+}
+
+export function unleashVariantBucketOf(salted: SaltedPrefixes, value: string): number {
+  return unleashVariantBucketOfHash(hashAfter(salted.variant, value));
+}
+
+export function unleashVariantBucket(salt: string, value: string): number {
+  return unleashVariantBucketOf(saltedPrefixes(salt), value);
+}
+
 export function rolloutBucket(salt: string, value: string): number {
   return rolloutBucketOf(saltedPrefixes(salt), value);
 }

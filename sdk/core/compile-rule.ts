@@ -7,9 +7,10 @@ import { bucketsOf, isPercentage } from "./bucketing.js";
 import type { CompiledRule, CompiledVariant } from "./compiled-flag.js";
 import { isRecord } from "./is-record.js";
 import { type CompiledCondition, compileCondition } from "./operators.js";
+import { RULE_SEGMENT_LIMIT } from "./targeting-limits.js";
 
 export function brokenRule(id: string, error: string): CompiledRule {
-  return { id, conditions: [], variant: undefined, buckets: 0, error };
+  return { id, conditions: [], segments: [], variant: undefined, buckets: 0, error };
 }
 
 /**
@@ -34,6 +35,12 @@ export function compileRule(
     conditions.push(compiled);
   }
 
+  const segments = raw.segments ?? [];
+  if (!Array.isArray(segments) || !segments.every((k) => typeof k === "string" && k !== ""))
+    return brokenRule(id, "segments is not an array of segment keys");
+  if (segments.length > RULE_SEGMENT_LIMIT)
+    return brokenRule(id, `a rule references at most ${RULE_SEGMENT_LIMIT} segments`);
+
   const hasVariant = raw.variant !== undefined && raw.variant !== null;
   const hasPercentage = raw.percentage !== undefined && raw.percentage !== null;
   if (hasVariant === hasPercentage) return brokenRule(id, "a rule serves either a variant or a percentage");
@@ -41,9 +48,16 @@ export function compileRule(
     const variant = typeof raw.variant === "string" ? variants.get(raw.variant) : undefined;
     if (!variant)
       return brokenRule(id, `variant ${JSON.stringify(String(raw.variant))} is not one of the variants`);
-    return { id, conditions, variant, buckets: 0, error: undefined };
+    return { id, conditions, segments, variant, buckets: 0, error: undefined };
   }
   if (!isPercentage(raw.percentage)) return brokenRule(id, "percentage is not a number from 0 to 100");
   if (rolloutError) return brokenRule(id, rolloutError);
-  return { id, conditions, variant: undefined, buckets: bucketsOf(raw.percentage), error: undefined };
+  return {
+    id,
+    conditions,
+    segments,
+    variant: undefined,
+    buckets: bucketsOf(raw.percentage),
+    error: undefined,
+  };
 }

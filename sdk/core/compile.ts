@@ -6,10 +6,11 @@
  */
 import { BUCKETS, bucketsOf, isPercentage, saltedPrefixes } from "./bucketing.js";
 import { brokenRule, compileRule } from "./compile-rule.js";
-import type { CompiledFlag, CompiledRule, CompiledVariant } from "./compiled-flag.js";
+import type { CompiledFlag, CompiledPrerequisite, CompiledRule, CompiledVariant } from "./compiled-flag.js";
 import { isRecord } from "./is-record.js";
 import { frozenJson } from "./json-value.js";
 import { compileSplit } from "./split.js";
+import { PREREQUISITE_LIMIT } from "./targeting-limits.js";
 import type { FlagConfig, FlagType, JsonValue } from "./types.js";
 
 const FLAG_TYPES: readonly string[] = ["boolean", "string", "number", "json"] satisfies FlagType[];
@@ -54,12 +55,15 @@ function fatalFlag(config: unknown, key: string, type: FlagType | undefined, err
     enabled: false,
     off: NO_VARIANT,
     rules: [],
+    prerequisites: [],
+    segmentKeys: new Set(),
     buckets: 0,
     rolloutError: error,
     split: undefined,
     stickiness: "userId",
     fallbackToTargetingKey: true,
     salted: saltedPrefixes(key),
+    unleashVariants: false,
     missingStickiness: error,
   };
 }
@@ -87,6 +91,10 @@ function compileUnsafe(config: unknown): CompiledFlag {
     bucketingError = "stickiness is not an attribute name";
   const salt = config.salt === undefined || config.salt === null || config.salt === "" ? key : config.salt;
   if (typeof salt !== "string") bucketingError = "salt is not a string";
+  const bucketing = config.bucketing ?? "rollguard-v1";
+  // An unknown mode would put users in other buckets than the server meant: fail closed.
+  if (bucketing !== "rollguard-v1" && bucketing !== "unleash")
+    bucketingError = `unknown bucketing ${JSON.stringify(String(bucketing))}`;
 
   const split = compileSplit(config.weights, variants);
   const weightsError = typeof split === "string" ? split : undefined;
@@ -102,6 +110,10 @@ function compileUnsafe(config: unknown): CompiledFlag {
     ? rawRules.map((r, i) => compileRule(r, i, variants, bucketingError ?? weightsError))
     : [brokenRule("#1", "rules is not an array")];
   for (const r of rules) if (r.error) errors.push(`rule ${r.id}: ${r.error}`);
+  const segmentKeys = new Set<string>();
+  for (const r of rules) for (const k of r.segments) segmentKeys.add(k);
+  const prerequisites = compilePrerequisites(config.prerequisites);
+  if (typeof prerequisites === "string") return fatalFlag(config, key, type, prerequisites);
 
   const stickinessName = typeof stickiness === "string" ? stickiness : "userId";
   const fallbackToTargetingKey = stickinessName === "userId";
@@ -115,16 +127,41 @@ function compileUnsafe(config: unknown): CompiledFlag {
     enabled: config.enabled === true,
     off,
     rules,
+    prerequisites,
+    segmentKeys,
     buckets: isPercentage(percentage) ? Math.min(bucketsOf(percentage), BUCKETS) : 0,
     rolloutError,
     split: typeof split === "string" ? undefined : split,
     stickiness: stickinessName,
     fallbackToTargetingKey,
     salted: saltedPrefixes(typeof salt === "string" ? salt : key),
+    unleashVariants: bucketing === "unleash",
     missingStickiness: `the context has no "${stickinessName}"${
       fallbackToTargetingKey ? ' or "targetingKey"' : ""
     } to bucket by, so it is only in a rollout at 100%`,
   };
+}
+
+/**
+ * A broken prerequisite makes the whole flag unservable (fatal): whether it may serve at all is
+ * what a prerequisite decides, so no part of the flag can be trusted without it.
+ */
+function compilePrerequisites(raw: unknown): CompiledPrerequisite[] | string {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return "prerequisites is not an array";
+  if (raw.length > PREREQUISITE_LIMIT) return `a flag has at most ${PREREQUISITE_LIMIT} prerequisites`;
+  const out: CompiledPrerequisite[] = [];
+  for (const p of raw) {
+    if (!isRecord(p) || typeof p.flag !== "string" || p.flag === "") return "a prerequisite names no flag";
+    if (
+      !Array.isArray(p.variants) ||
+      p.variants.length === 0 ||
+      !p.variants.every((v) => typeof v === "string")
+    )
+      return `prerequisite "${p.flag}": variants is not a list of variant keys`;
+    out.push({ flag: p.flag, variants: new Set(p.variants as string[]) });
+  }
+  return out;
 }
 
 /** Compiles a flag config; never throws, whatever it is given. */

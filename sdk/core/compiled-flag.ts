@@ -3,6 +3,7 @@
  * does not depend on the context. Read-only: one compiled flag serves every evaluation.
  */
 import type { SaltedPrefixes } from "./bucketing.js";
+import type { CompiledSegment } from "./compile-segment.js";
 import type { CompiledCondition } from "./operators.js";
 import type { FlagConfig, FlagType, JsonValue } from "./types.js";
 
@@ -14,6 +15,8 @@ export interface CompiledVariant {
 export interface CompiledRule {
   readonly id: string;
   readonly conditions: readonly CompiledCondition[];
+  /** Keys of the segments the context must be in, looked up in the scope at evaluation. */
+  readonly segments: readonly string[];
   /** The variant the rule serves; undefined when it runs its own rollout instead. */
   readonly variant: CompiledVariant | undefined;
   /** Buckets of the rule's rollout (0 … 100,000); unused when `variant` is set. */
@@ -30,6 +33,21 @@ export interface Split {
   readonly bounds: readonly number[];
 }
 
+/** A prerequisite with its variants in a Set. */
+export interface CompiledPrerequisite {
+  readonly flag: string;
+  readonly variants: ReadonlySet<string>;
+}
+
+/**
+ * What an evaluation may look up besides the flag itself: the other flags (prerequisites) and
+ * the segments of the same set. A FlagStore is one; a missing key fails the evaluation closed.
+ */
+export interface EvaluationScope {
+  get(key: string): CompiledFlag | undefined;
+  segment(key: string): CompiledSegment | undefined;
+}
+
 export interface CompiledFlag {
   readonly key: string;
   /** The config as given, for snapshots; evaluation reads only the compiled fields. */
@@ -43,6 +61,10 @@ export interface CompiledFlag {
   readonly enabled: boolean;
   readonly off: CompiledVariant;
   readonly rules: readonly CompiledRule[];
+  /** All must be met before the rules are consulted. */
+  readonly prerequisites: readonly CompiledPrerequisite[];
+  /** Every segment key the rules reference, for finding the flags a segment change affects. */
+  readonly segmentKeys: ReadonlySet<string>;
   /** Buckets of the default rollout (0 … 100,000). */
   readonly buckets: number;
   /** Why the default rollout cannot run (bad percentage, stickiness, salt or weights). */
@@ -54,6 +76,8 @@ export interface CompiledFlag {
   readonly fallbackToTargetingKey: boolean;
   /** The hash states after the salt and ":", so an evaluation hashes only the context's value. */
   readonly salted: SaltedPrefixes;
+  /** The `unleash` bucketing mode: variants picked by `unleashVariantBucketOf`. */
+  readonly unleashVariants: boolean;
   /** Prepared once: the message for a context that lacks the stickiness attribute. */
   readonly missingStickiness: string;
 }

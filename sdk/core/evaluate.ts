@@ -1,17 +1,23 @@
 /**
- * Evaluation of one compiled flag for one context: the kill switch, then targeting rules in
- * order, then the default rollout. Pure, synchronous, and it never throws: a context whose getters
+ * Evaluation of one compiled flag for one context: the kill switch, then its prerequisites
+ * (other flags of the scope, evaluated for the same context), then targeting rules in order
+ * (conditions and segments of the scope), then the default rollout. Pure, synchronous, and it never throws: a context whose getters
  * throw gets an ERROR result like any other failure.
  *
  * Context attributes are flat keys (`context.country`), not dotted paths: a key may itself contain
  * dots, and one property read per condition keeps the hot path cheap.
  */
-import { BUCKETS, rolloutBucketOf, variantBucketOf } from "./bucketing.js";
-import type { CompiledFlag, CompiledRule, CompiledVariant } from "./compiled-flag.js";
+import { BUCKETS, rolloutBucketOf, unleashVariantBucketOf, variantBucketOf } from "./bucketing.js";
+import { inSegment } from "./compile-segment.js";
+import type { CompiledFlag, CompiledRule, CompiledVariant, EvaluationScope } from "./compiled-flag.js";
 import { pickVariant } from "./split.js";
+import { PREREQUISITE_DEPTH_LIMIT } from "./targeting-limits.js";
 import type { Arm, ErrorCode, EvaluationContext, EvaluationResult, Reason } from "./types.js";
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
+
+/** A scope with no other flags and no segments: references to either fail closed. */
+const NO_SCOPE: EvaluationScope = Object.freeze({ get: () => undefined, segment: () => undefined });
 
 // Results are built only by the functions below, so each kind always has the same shape (and
 // hidden class), and optional fields are absent rather than undefined.
@@ -59,6 +65,25 @@ function matches(rule: CompiledRule, context: EvaluationContext): boolean {
 }
 
 /**
+ * Whether the context is in every segment of the rule; a string when one cannot be read (it does
+ * not exist, or could not be compiled): the audience the rule names is unknown, so it fails.
+ */
+function inSegments(
+  rule: CompiledRule,
+  context: EvaluationContext,
+  scope: EvaluationScope,
+): boolean | string {
+  let all = true;
+  for (const key of rule.segments) {
+    const segment = scope.segment(key);
+    if (segment === undefined) return `rule ${rule.id}: segment "${key}" does not exist`;
+    if (segment.error !== undefined) return `rule ${rule.id}: segment "${key}": ${segment.error}`;
+    if (all && !inSegment(segment, context)) all = false;
+  }
+  return all;
+}
+
+/**
  * A rollout over `buckets` of 100,000, served with the flag's variant weights. Rules' rollouts
  * (`byRule`) report TARGETING_MATCH and no arm; the default rollout reports DEFAULT or SPLIT and
  * the arm the user is on.
@@ -89,18 +114,62 @@ function rollout(
   const several = split.variants.length > 1;
   if (partial && rolloutBucketOf(flag.salted, value) >= buckets)
     return byRule ? served(off, "TARGETING_MATCH") : servedArm(off, "SPLIT", "control");
-  const variant = several ? pickVariant(split, variantBucketOf(flag.salted, value)) : split.variants[0]!;
+  const variant = several
+    ? pickVariant(
+        split,
+        flag.unleashVariants
+          ? unleashVariantBucketOf(flag.salted, value)
+          : variantBucketOf(flag.salted, value),
+      )
+    : split.variants[0]!;
   if (byRule) return served(variant, "TARGETING_MATCH");
   return servedArm(variant, partial || several ? "SPLIT" : "DEFAULT", "treatment");
 }
 
-function evaluateUnsafe(flag: CompiledFlag, context: EvaluationContext): EvaluationResult {
+/**
+ * Undefined when every prerequisite is met; else the result: off (DISABLED) when one gives
+ * another variant, ERROR when one is missing, fails, or the chain is deeper than the limit.
+ */
+function unmetPrerequisite(
+  flag: CompiledFlag,
+  context: EvaluationContext,
+  scope: EvaluationScope,
+  depth: number,
+): EvaluationResult | undefined {
+  for (const p of flag.prerequisites) {
+    const required = scope.get(p.flag);
+    if (required === undefined) return failed(flag, "PARSE_ERROR", `prerequisite "${p.flag}" does not exist`);
+    if (depth >= PREREQUISITE_DEPTH_LIMIT)
+      return failed(flag, "PARSE_ERROR", `prerequisites chain deeper than ${PREREQUISITE_DEPTH_LIMIT} flags`);
+    const result = evaluateUnsafe(required, context, scope, depth + 1);
+    if (result.reason === "ERROR")
+      return failed(flag, "PARSE_ERROR", `prerequisite "${p.flag}": ${result.errorMessage ?? "failed"}`);
+    if (result.variant === undefined || !p.variants.has(result.variant)) return served(flag.off, "DISABLED");
+  }
+  return undefined;
+}
+
+function evaluateUnsafe(
+  flag: CompiledFlag,
+  context: EvaluationContext,
+  scope: EvaluationScope,
+  depth: number,
+): EvaluationResult {
   if (flag.fatal !== undefined)
     return { value: null, reason: "ERROR", errorCode: "PARSE_ERROR", errorMessage: flag.fatal };
   if (!flag.enabled) return served(flag.off, "DISABLED");
+  if (flag.prerequisites.length > 0) {
+    const unmet = unmetPrerequisite(flag, context, scope, depth);
+    if (unmet !== undefined) return unmet;
+  }
   for (const rule of flag.rules) {
     // A rule that could not be compiled might have matched: fail closed rather than skip it.
     if (rule.error !== undefined) return failed(flag, "PARSE_ERROR", `rule ${rule.id}: ${rule.error}`);
+    if (rule.segments.length > 0) {
+      const inAll = inSegments(rule, context, scope);
+      if (typeof inAll === "string") return failed(flag, "PARSE_ERROR", inAll);
+      if (!inAll) continue;
+    }
     if (!matches(rule, context)) continue;
     return rule.variant
       ? served(rule.variant, "TARGETING_MATCH")
@@ -111,11 +180,18 @@ function evaluateUnsafe(flag: CompiledFlag, context: EvaluationContext): Evaluat
   return rollout(flag, context, flag.buckets, false);
 }
 
-/** Evaluates a compiled flag for a context. Never throws. */
-export function evaluateFlag(flag: CompiledFlag, context: EvaluationContext): EvaluationResult {
+/**
+ * Evaluates a compiled flag for a context. Never throws. `scope` holds the flags and segments
+ * it may reference (its FlagStore); without one, any reference fails closed.
+ */
+export function evaluateFlag(
+  flag: CompiledFlag,
+  context: EvaluationContext,
+  scope: EvaluationScope = NO_SCOPE,
+): EvaluationResult {
   try {
     const ctx = typeof context === "object" && context !== null ? context : EMPTY_CONTEXT;
-    return evaluateUnsafe(flag, ctx);
+    return evaluateUnsafe(flag, ctx, scope, 0);
   } catch (error) {
     // Only callers' code runs during evaluation (getters, proxies in the context), so this is
     // almost always the context; the flag is served closed all the same.

@@ -28,6 +28,8 @@ export interface MetricsRecorder {
   observe(flagKey: string, arm: Arm, ok: boolean, durationMs?: number): boolean;
   /** One observation of custom metric `name`: `count` + 1, `sum` + `value`. False when not recorded. */
   track(flagKey: string, arm: Arm, name: string, value: number): boolean;
+  /** The application evaluated `flagKey` (listed once per interval in the report's `evaluated`). */
+  evaluated(flagKey: string): void;
   /** The interval's counts as a report (`undefined` when nothing was recorded), and a fresh interval. */
   take(now: number): MetricsReport | undefined;
   /** Outcomes not recorded for lack of room, since the recorder was made. */
@@ -43,6 +45,8 @@ export function createMetricsRecorder(
   let entries = new Map<string, Array<MetricsCount | undefined>>();
   let size = 0;
   let dropped = 0;
+  // Bounded like the entries: past `maxEntries` keys a flag goes unlisted for one interval.
+  let evaluated = new Set<string>();
   let start = now;
 
   const isArm = (arm: unknown): arm is Arm => arm === "treatment" || arm === "control";
@@ -106,14 +110,20 @@ export function createMetricsRecorder(
       c.sum += value;
       return true;
     },
+    evaluated(flagKey) {
+      if (evaluated.size < maxEntries && typeof flagKey === "string") evaluated.add(flagKey);
+    },
     take(end) {
       const counts: MetricsCount[] = [];
       for (const pair of entries.values()) for (const e of pair) if (e) counts.push(e);
       const report: MetricsReport = { sdk, intervalStart: ms(start), intervalEnd: ms(end), counts };
+      if (evaluated.size > 0) report.evaluated = [...evaluated];
+      const empty = counts.length === 0 && evaluated.size === 0;
       entries = new Map();
+      evaluated = new Set();
       size = 0;
       start = end;
-      return counts.length > 0 ? report : undefined;
+      return empty ? undefined : report;
     },
     get dropped() {
       return dropped;

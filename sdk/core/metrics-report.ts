@@ -41,6 +41,12 @@ export interface MetricsReport {
   intervalStart?: number;
   intervalEnd?: number;
   counts: MetricsCount[];
+  /**
+   * Keys of the flags the SDK evaluated during the interval, outcomes or not (at most
+   * METRICS_MAX_ENTRIES). The server records them as the flags' last evaluation, for stale marks;
+   * keys it does not know are ignored, not refused.
+   */
+  evaluated?: string[];
 }
 
 /** What the server answers (202) when it stored a report. */

@@ -8,6 +8,9 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 export type FlagType = "boolean" | "string" | "number" | "json";
 
+export const BUCKETINGS = ["rollguard-v1", "unleash"] as const;
+export type Bucketing = (typeof BUCKETINGS)[number];
+
 /** OpenFeature's resolution reasons, the subset Rollguard produces. */
 export type Reason = "DISABLED" | "TARGETING_MATCH" | "SPLIT" | "DEFAULT" | "ERROR";
 
@@ -38,14 +41,41 @@ export const OPERATORS = [
   "semver_gt",
   "date_before",
   "date_after",
+  // Added with segments and prerequisites (docs/targeting.md): the missing negative text forms,
+  // regular expressions within the bounds of regex-check.ts, and inclusive semver bounds.
+  "not_contains",
+  "not_starts_with",
+  "not_ends_with",
+  "matches",
+  "not_matches",
+  "semver_gte",
+  "semver_lte",
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
-/** One test on one context attribute; all conditions of a rule must hold. */
+/** Operators that compare text, and so may ignore case (`caseInsensitive`). */
+export const TEXT_OPERATORS = [
+  "in",
+  "not_in",
+  "equals",
+  "not_equals",
+  "contains",
+  "not_contains",
+  "starts_with",
+  "not_starts_with",
+  "ends_with",
+  "not_ends_with",
+  "matches",
+  "not_matches",
+] as const satisfies readonly Operator[];
+
+/** One test on one context attribute; all conditions of a rule (or segment) must hold. */
 export interface Condition {
   attribute: string;
   operator: Operator;
   values: Array<string | number>;
+  /** Text operators only: compare without regard to case (Unicode lower case). */
+  caseInsensitive?: boolean;
 }
 
 /**
@@ -58,8 +88,40 @@ export interface Rule {
   id: string;
   description?: string;
   conditions: Condition[];
+  /**
+   * Keys of segments the context must be in, every one of them, besides the conditions. A key no
+   * segment has fails the evaluation closed (ERROR), because the audience it names is unknown.
+   */
+  segments?: string[];
   variant?: string;
   percentage?: number;
+}
+
+/**
+ * A named audience shared by the flags of the instance (one Rollguard server is one project), in
+ * every environment, referenced by rules with its key. A context is in the segment when its id
+ * (the `idAttribute`, `userId` falling back to `targetingKey`) is one of `ids`, or when the
+ * segment has conditions and all of them hold.
+ */
+export interface SegmentConfig {
+  key: string;
+  /** Context attribute the `ids` are matched against; `userId` unless set. */
+  idAttribute: string;
+  /** At most SEGMENT_ID_LIMIT ids. */
+  ids: string[];
+  conditions: Condition[];
+  /** Grows by one on every change of the segment. */
+  version: number;
+}
+
+/**
+ * A flag served only when another flag, evaluated for the same context, gives one of `variants`;
+ * otherwise the flag is off for that context (its off variant, reason DISABLED). A prerequisite
+ * that does not exist, or that fails, fails this flag closed (ERROR).
+ */
+export interface Prerequisite {
+  flag: string;
+  variants: string[];
 }
 
 export interface Variant {
@@ -90,7 +152,14 @@ export interface FlagConfig {
   stickiness: string;
   /** Bucketing salt; the flag key unless set. */
   salt: string;
+  /**
+   * `rollguard-v1` (the default) or `unleash`: the variant bucket ordered as Unleash orders it, so
+   * a flag imported from Unleash keeps every user's variant (docs/import-unleash.md).
+   */
+  bucketing?: Bucketing;
   rules: Rule[];
+  /** All must be met, before any rule is consulted; absent or empty means none. */
+  prerequisites?: Prerequisite[];
   /** How the treatment (in-rollout) side is split between variants. */
   weights: VariantWeight[];
   version: number;
@@ -103,6 +172,8 @@ export interface FlagSet {
   /** Grows by one on every change in the environment, across restarts. */
   revision: number;
   flags: FlagConfig[];
+  /** Every segment of the instance (absent in sets from servers before segments: none). */
+  segments?: SegmentConfig[];
 }
 
 export type EvaluationContext = Record<string, unknown>;

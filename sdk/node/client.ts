@@ -6,6 +6,7 @@ import {
   type JsonValue,
 } from "../core/index.js";
 import { CUSTOM_METRIC_NAME } from "../core/metrics-report.js";
+import { applyChange } from "./apply-change.js";
 import { BackupWriter, readBackup } from "./backup-file.js";
 import type { ClientEvents, ClientStatus, FlagSource } from "./client-events.js";
 import { Emitter } from "./emitter.js";
@@ -41,8 +42,10 @@ export class RollguardClient {
   constructor(options: ClientOptions) {
     const o = resolveOptions(options);
     this.#options = o;
-    this.evaluator = new Evaluator(this.#store, (error, what) =>
-      this.#report(RollguardError.from(error, "INTERNAL", what)),
+    this.evaluator = new Evaluator(
+      this.#store,
+      (error, what) => this.#report(RollguardError.from(error, "INTERNAL", what)),
+      o.metrics ? (key) => this.metrics?.evaluated(key) : undefined,
     );
     this.#status = new StatusTracker(this.#events, o.timers, () => this.#store.revision);
     this.#backup = o.backupPath
@@ -63,8 +66,7 @@ export class RollguardClient {
     this.#loadFallback();
     this.#sync = new FlagSync(o, {
       applySet: (set) => this.#applied(this.#store.replace(set)),
-      applyPatch: (flag, revision) => this.#applied(this.#store.upsert(flag, revision) ? [flag.key] : []),
-      applyDelete: (key, revision) => this.#applied(this.#store.remove(key, revision) ? [key] : []),
+      applyChange: (change, revision) => this.#applied(applyChange(this.#store, change, revision)),
       connected: () => this.#status.connected(),
       lost: (error) => {
         this.#report(error);

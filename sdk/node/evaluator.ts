@@ -30,6 +30,8 @@ export class Evaluator {
   constructor(
     private readonly store: FlagStore,
     private readonly onError: (error: unknown, what: string) => void,
+    /** Told the key of every evaluation of a loaded flag set (the metrics report lists them). */
+    private readonly onEvaluated: ((key: string) => void) | undefined = undefined,
   ) {}
 
   /** Evaluations use the store from now on (a set came from the server, a backup or bootstrap). */
@@ -61,6 +63,7 @@ export class Evaluator {
         errorMessage: "evaluation failed",
       };
     }
+    if (this.onEvaluated !== undefined && this.isLoaded) this.onEvaluated(key);
     if (this.hooks.length > 0) this.#runHooks(key, result, context);
     return result;
   }
@@ -72,13 +75,14 @@ export class Evaluator {
    */
   arm(key: string, context: unknown): Arm | undefined {
     const flag = this.isLoaded ? this.store.get(key) : undefined;
-    return flag === undefined ? undefined : evaluateFlag(flag, context as EvaluationContext).arm;
+    return flag === undefined ? undefined : evaluateFlag(flag, context as EvaluationContext, this.store).arm;
   }
 
   all(context: unknown): Record<string, EvaluationResult> {
     if (!this.isLoaded) return {};
     try {
       const results = this.store.evaluateAll((context ?? EMPTY) as EvaluationContext);
+      if (this.onEvaluated !== undefined) for (const key of Object.keys(results)) this.onEvaluated(key);
       if (this.hooks.length > 0)
         for (const key of Object.keys(results)) this.#runHooks(key, results[key]!, context);
       return results;

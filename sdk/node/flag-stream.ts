@@ -1,7 +1,7 @@
 import type { FetchLike } from "eventsource";
-import type { FlagConfig, FlagSet } from "../core/index.js";
+import type { FlagSet } from "../core/index.js";
 import type { EventSourceConstructor, EventSourceLike } from "./event-source-like.js";
-import { asFlagConfig, asFlagSet } from "./flag-set-shape.js";
+import { asFlagSet, asStreamChange, type StreamChange } from "./flag-set-shape.js";
 import { RollguardError } from "./rollguard-error.js";
 import type { TimerHandle, Timers } from "./timers.js";
 
@@ -10,8 +10,7 @@ export interface StreamHandlers {
   onOpen(): void;
   onPut(set: FlagSet): void;
   /** Returns false when the change does not follow what the client has (a gap): the stream restarts. */
-  onPatch(flag: FlagConfig, revision: number): boolean;
-  onDelete(key: string, revision: number): boolean;
+  onChange(change: StreamChange, revision: number): boolean;
   /** The connection ended or could not open; called once, after which the stream is dead. */
   onEnd(error: RollguardError, wasOpen: boolean): void;
 }
@@ -122,17 +121,12 @@ export class FlagStream {
     if (this.#ended) return;
     const revision = Number(event.lastEventId);
     const data = parse(event.data);
-    const flag = kind === "patch" ? asFlagConfig(data) : undefined;
-    const key = kind === "delete" ? (data as { key?: unknown } | undefined)?.key : undefined;
-    if (!Number.isSafeInteger(revision) || (kind === "patch" ? !flag : typeof key !== "string")) {
+    const change = asStreamChange(kind, data);
+    if (!Number.isSafeInteger(revision) || !change) {
       this.#end(new RollguardError("BAD_DATA", `the stream sent a malformed ${kind}`));
       return;
     }
-    const applied =
-      kind === "patch"
-        ? this.handlers.onPatch(flag!, revision)
-        : this.handlers.onDelete(key as string, revision);
-    if (!applied)
+    if (!this.handlers.onChange(change, revision))
       this.#end(new RollguardError("BAD_DATA", `the stream skipped a revision before ${revision}`));
   }
 

@@ -1,6 +1,7 @@
 import { backoffDelay } from "../core/backoff.js";
-import type { FlagConfig, FlagSet } from "../core/index.js";
+import type { FlagSet } from "../core/index.js";
 import { downloadFlags } from "./flag-download.js";
+import type { StreamChange } from "./flag-set-shape.js";
 import { FlagStream } from "./flag-stream.js";
 import type { ResolvedOptions } from "./options.js";
 import { RollguardError } from "./rollguard-error.js";
@@ -9,8 +10,8 @@ import type { TimerHandle } from "./timers.js";
 /** What the sync loop feeds: the client's store and status. */
 export interface SyncTarget {
   applySet(set: FlagSet): void;
-  applyPatch(flag: FlagConfig, revision: number): void;
-  applyDelete(key: string, revision: number): void;
+  /** One streamed change of a flag or a segment, at the revision after the client's. */
+  applyChange(change: StreamChange, revision: number): void;
   /** The server answered: the flags are current. */
   connected(): void;
   /** The server could not be reached; the loop keeps trying. */
@@ -73,8 +74,8 @@ export class FlagSync {
           this.target.applySet(set);
           this.target.connected();
         },
-        onPatch: (flag, revision) => this.#change(revision, () => this.target.applyPatch(flag, revision)),
-        onDelete: (key, revision) => this.#change(revision, () => this.target.applyDelete(key, revision)),
+        onChange: (change, revision) =>
+          this.#change(revision, () => this.target.applyChange(change, revision)),
         onEnd: (error, wasOpen) => this.#streamEnded(error, wasOpen),
       },
     );

@@ -70,6 +70,11 @@ export class MetricsReporter {
     if (!this.closed && this.recorder.observe(flagKey, arm, ok, durationMs)) this.unflushed++;
   }
 
+  /** An evaluation by the application: listed in the next report, so the server knows the flag is read. */
+  evaluated(flagKey: string): void {
+    if (!this.closed) this.recorder.evaluated(flagKey);
+  }
+
   track(flagKey: string, arm: Arm, name: string, value: number): void {
     if (!this.closed && this.recorder.track(flagKey, arm, name, value)) this.unflushed++;
   }
@@ -144,7 +149,7 @@ export class MetricsReporter {
       if (result === "dropped") break;
       this.drop(report.counts.filter((c) => result.has(c.flagKey)));
       report = { ...report, counts: report.counts.filter((c) => !result.has(c.flagKey)) };
-      if (report.counts.length === 0) return undefined;
+      if (report.counts.length === 0 && !report.evaluated) return undefined;
     }
     this.drop(report.counts);
     return undefined;

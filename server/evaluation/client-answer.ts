@@ -29,12 +29,12 @@ export function clientAnswer(
   each?: (fragment: Fragment, index: number) => void,
 ): ClientAnswer {
   const tag = new AnswerTag(contextText);
-  const { flags, fragments } = list;
+  const { flags, fragments, scope } = list;
   const n = flags.length;
   if (texts.length !== n) texts = new Array(n);
   for (let i = 0; i < n; i++) {
     const flag = flags[i]!;
-    const f = clientFragment(flag, evaluateFlag(flag, context), fragments[i]);
+    const f = clientFragment(flag, evaluateFlag(flag, context, scope), fragments[i]);
     texts[i] = f.text;
     tag.add(f);
     each?.(f, i);
@@ -63,6 +63,8 @@ export function clientEvaluateResponse(
   input: ReadContext,
   ifNoneMatch: string | undefined,
 ): TaggedResponse {
-  const answer = clientAnswer(flagList(snapshot, true), input.context, input.text);
+  const list = flagList(snapshot, true);
+  snapshot.usage.markFlags(list.flags);
+  const answer = clientAnswer(list, input.context, input.text);
   return taggedResponse(answer.body, answer.etag, ifNoneMatch);
 }

@@ -36,8 +36,13 @@ export function clientEvaluateLane(
     try {
       if (!declaredWithin(headers["content-length"], headers["transfer-encoding"], maxBodyBytes))
         return next(req, res);
+      const caller = deps.limits.caller(
+        req.socket.remoteAddress,
+        String(headers["x-forwarded-for"] ?? ""),
+        req,
+      );
       // A token not in memory yet is looked up by the route (which then caches it for the lane).
-      const principal = admitCachedBrowserRequest(deps, { authorization: headers.authorization, origin });
+      const principal = admitCachedBrowserRequest(deps, { authorization: headers.authorization, origin, caller });
       if (principal === undefined) return next(req, res);
       environment = principal.environment;
     } catch {

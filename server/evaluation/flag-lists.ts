@@ -1,4 +1,4 @@
-import type { CompiledFlag } from "../../sdk/core/index.js";
+import type { CompiledFlag, EvaluationScope } from "../../sdk/core/index.js";
 import type { EnvironmentSnapshot, SnapshotView } from "../kernel/snapshot/environment-snapshot.js";
 import { type FragmentCache, fragmentCache } from "./result-json.js";
 
@@ -7,9 +7,15 @@ export interface FlagList {
   readonly flags: readonly CompiledFlag[];
   /** `fragments[i]` belongs to `flags[i]`: looked up once per list, not once per request. */
   readonly fragments: readonly FragmentCache[];
+  /** Where the flags find their prerequisites and segments: the snapshot's store. */
+  readonly scope: EvaluationScope;
 }
 
-const listOf = (flags: CompiledFlag[]): FlagList => ({ flags, fragments: flags.map(fragmentCache) });
+const listOf = (flags: CompiledFlag[], scope: EvaluationScope): FlagList => ({
+  flags,
+  fragments: flags.map(fragmentCache),
+  scope,
+});
 
 const byKey = (x: CompiledFlag, y: CompiledFlag) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0);
 
@@ -23,7 +29,13 @@ const FLAG_LISTS: SnapshotView<{ all: FlagList; visible: FlagList }> = {
       if (flag) all.push(flag);
     }
     all.sort(byKey);
-    return { all: listOf(all), visible: listOf(all.filter((f) => f.config.clientVisible === true)) };
+    return {
+      all: listOf(all, store),
+      visible: listOf(
+        all.filter((f) => f.config.clientVisible === true),
+        store,
+      ),
+    };
   },
 };
 

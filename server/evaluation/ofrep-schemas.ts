@@ -35,9 +35,35 @@ export const FlagNotFound = z
   .object({ key: z.string(), errorCode: z.literal("FLAG_NOT_FOUND"), errorDetails: z.string().optional() })
   .openapi("OfrepFlagNotFound");
 
+const EventStream = z
+  .object({
+    type: z.literal("sse"),
+    endpoint: z.object({ requestUri: z.string().openapi({ example: "/ofrep/v1/events?channel=…" }) }),
+    inactivityDelaySec: z.number().int(),
+  })
+  .openapi("OfrepEventStream");
+
 export const BulkSuccess = z
-  .object({ flags: z.array(z.union([EvaluationSuccess, EvaluationFailure])) })
+  .object({
+    flags: z.array(z.union([EvaluationSuccess, EvaluationFailure])),
+    eventStreams: z
+      .array(EventStream)
+      .optional()
+      .openapi({ description: "where to hear of changes (client and server tokens; not admin)" }),
+  })
   .openapi("OfrepBulkEvaluationSuccess");
+
+export const Configuration = z
+  .object({
+    name: z.string(),
+    capabilities: z.object({
+      cacheInvalidation: z.object({
+        polling: z.object({ enabled: z.boolean(), minPollingIntervalMs: z.number().int() }),
+      }),
+      flagEvaluation: z.object({ supportedTypes: z.array(z.string()) }),
+    }),
+  })
+  .openapi("OfrepConfiguration");
 
 export const BulkFailure = z
   .object({ errorCode: z.string(), errorDetails: z.string().optional() })

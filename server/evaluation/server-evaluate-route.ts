@@ -8,6 +8,7 @@ import { problems } from "../kernel/http/problem.js";
 import type { router } from "../kernel/http/router.js";
 import { readContext } from "./context-reader.js";
 import { EvaluateBody, EvaluateResponse } from "./evaluation-schemas.js";
+import { flagList } from "./flag-lists.js";
 import { snapshotOf } from "./snapshot-of.js";
 
 const route = createRoute({
@@ -21,7 +22,7 @@ const route = createRoute({
 
 /** `POST /api/sdk/evaluate`: every flag for one context, for servers that do not evaluate locally. */
 export function serverEvaluateRoute(app: ReturnType<typeof router>, deps: AppDeps) {
-  app.use(route.path, requireToken(deps.tokens, ["server"]));
+  app.use(route.path, requireToken(deps, ["server"], { limit: "evaluate" }));
   // Documented from the zod schemas, but read by `readContext`, as every evaluation endpoint is.
   app.openAPIRegistry.registerPath(route);
   app.post(route.path, async (c) => {
@@ -29,6 +30,7 @@ export function serverEvaluateRoute(app: ReturnType<typeof router>, deps: AppDep
     const input = readContext(await c.req.text());
     if (!input.ok) throw problems.badRequest(input.detail);
     const results = snapshot.store.evaluateAll(input.context);
+    snapshot.usage.markFlags(flagList(snapshot, false).flags);
     const flags: Record<string, { value: unknown; variant?: string; reason: string }> = {};
     for (const [key, r] of Object.entries(results)) {
       flags[key] = { value: r.value, variant: r.variant, reason: r.reason };

@@ -35,7 +35,7 @@ const AuditQuery = z.object({
 
 export function auditRoutes(deps: AppDeps) {
   const app = router();
-  app.use("/api/audit", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/audit", requireToken(deps, ["admin"]));
   app.openapi(
     createRoute({
       method: "get",

@@ -16,7 +16,7 @@ const CreateEnvironmentBody = z
 
 export function environmentRoutes(deps: AppDeps) {
   const app = router();
-  app.use("/api/environments", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/environments", requireToken(deps, ["admin"]));
 
   app.openapi(
     createRoute({

@@ -17,42 +17,53 @@ import {
   toStateOut,
 } from "./flag-rows.js";
 import type { CreateFlagInput, FlagStateOut, FlagStatePatchInput, UpdateFlagInput } from "./flag-schemas.js";
+import { checkPrerequisites, checkRuleSegments } from "./targeting-checks.js";
 
 export interface Actor {
   actor: string;
 }
 
-export async function createFlag(deps: ChangeDeps, input: CreateFlagInput, { actor }: Actor) {
+export async function createFlag(deps: ChangeDeps, input: CreateFlagInput, actor: Actor) {
+  return await commitChange(deps, (tx, now) => createFlagWork(tx, now, input, actor));
+}
+
+/** The work of `createFlag` inside a transaction the caller owns (an import creates many at once). */
+export async function createFlagWork(
+  tx: Db,
+  now: number,
+  input: CreateFlagInput,
+  { actor }: Actor,
+): Promise<ChangeWork<ReturnType<typeof toFlagOut>>> {
   const { variants, offVariant } = resolveVariants(input.type, input.variants, input.offVariant);
-  return await commitChange(deps, async (tx, now) => {
-    if (await findFlag(tx, input.key))
-      throw errors.conflict(`a flag with key \`${input.key}\` already exists`);
-    const flag = await tx
-      .insert(flags)
-      .values({
-        key: input.key,
-        type: input.type,
-        description: input.description ?? "",
-        tags: input.tags ?? [],
-        variants,
-        offVariant,
-        clientVisible: input.clientVisible ?? false,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .then(single);
-    const envs = await tx.select({ key: environments.key }).from(environments);
-    const states: FlagStateRow[] = [];
-    for (const env of envs)
-      states.push(await insertInitialState(tx, flag.key, env.key, defaultWeights(variants, offVariant), now));
-    const out = toFlagOut(flag, states);
-    return {
-      result: out,
-      audit: [{ actor, action: "flag.created", flagKey: flag.key, after: out }],
-      touched: envs.map((e) => ({ environment: e.key, flagKey: flag.key })),
-    };
-  });
+  if (await findFlag(tx, input.key))
+    throw errors.conflict(`a flag with key \`${input.key}\` already exists`);
+  const flag = await tx
+    .insert(flags)
+    .values({
+      key: input.key,
+      type: input.type,
+      description: input.description ?? "",
+      tags: input.tags ?? [],
+      variants,
+      offVariant,
+      clientVisible: input.clientVisible ?? false,
+      kind: input.kind ?? "release",
+      lifetimeDays: input.lifetimeDays ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .then(single);
+  const envs = await tx.select({ key: environments.key }).from(environments);
+  const states: FlagStateRow[] = [];
+  for (const env of envs)
+    states.push(await insertInitialState(tx, flag.key, env.key, defaultWeights(variants, offVariant), now));
+  const out = toFlagOut(flag, states);
+  return {
+    result: out,
+    audit: [{ actor, action: "flag.created", flagKey: flag.key, after: out }],
+    touched: envs.map((e) => ({ environment: e.key, flagKey: flag.key })),
+  };
 }
 
 /** A new flag starts enabled at 0%: nobody gets it until someone rolls it out. */
@@ -146,9 +157,37 @@ function checkVariantsInUse(variants: Variant[], states: FlagStateRow[]): void {
   }
 }
 
+/** Live flags whose state in some environment has `key` as a prerequisite, with those environments. */
+async function dependentsOf(tx: Db, key: string): Promise<Map<string, string[]>> {
+  const rows = await tx
+    .select({
+      flagKey: flagStates.flagKey,
+      environment: flagStates.environment,
+      prerequisites: flagStates.prerequisites,
+      archivedAt: flags.archivedAt,
+    })
+    .from(flagStates)
+    .innerJoin(flags, eq(flags.key, flagStates.flagKey));
+  const out = new Map<string, string[]>();
+  for (const r of rows)
+    if (r.archivedAt === null && r.flagKey !== key && (r.prerequisites ?? []).some((p) => p.flag === key))
+      out.set(r.flagKey, [...(out.get(r.flagKey) ?? []), r.environment]);
+  return out;
+}
+
 export async function archiveFlag(deps: ChangeDeps, key: string, { actor }: Actor) {
   return await commitChange(deps, async (tx, now) => {
     const before = await liveFlag(tx, key);
+    // Archiving a prerequisite would fail its dependents' evaluations closed: change them first.
+    const dependents = await dependentsOf(tx, key);
+    if (dependents.size > 0) {
+      const named = [...dependents].map(([flag, envs]) => `\`${flag}\` (${envs.join(", ")})`);
+      throw errors.conflict(
+        `flag \`${key}\` is a prerequisite of ${named.join(", ")}: remove it from their prerequisites first (PATCH …/environments/{env}), then archive it`,
+        "prerequisite-in-use",
+        { dependents: [...dependents].map(([flag, environments]) => ({ flag, environments })) },
+      );
+    }
     const after = await tx
       .update(flags)
       .set({ archivedAt: now, updatedAt: now })
@@ -209,7 +248,11 @@ export async function applyStatePatch(
     );
   const variants = flag.variants as Parameters<typeof checkWeights>[1];
   if (patch.weights) checkWeights(patch.weights, variants);
-  if (patch.rules) checkRuleVariants(patch.rules, variants);
+  if (patch.rules) {
+    checkRuleVariants(patch.rules, variants);
+    await checkRuleSegments(tx, patch.rules);
+  }
+  if (patch.prerequisites) await checkPrerequisites(tx, key, environment, patch.prerequisites);
   const { reason, percentage, rules, ...rest } = patch;
   const after = await tx
     .update(flagStates)

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, like } from "drizzle-orm";
 import type { JsonValue } from "../../sdk/core/types.js";
 import { type Db, one } from "../kernel/db/database.js";
 import { flagStates, flags } from "../kernel/db/schema.js";
+import { lifetimeDaysOf } from "./flag-kinds.js";
 import type { FlagOut, FlagStateOut } from "./flag-schemas.js";
 
 export type FlagRow = typeof flags.$inferSelect;
@@ -14,7 +15,9 @@ export function toStateOut(state: FlagStateRow): FlagStateOut {
     percentage: state.percentageMilli / 1000,
     stickiness: state.stickiness,
     salt: state.salt,
+    bucketing: state.bucketing,
     rules: state.rules,
+    prerequisites: state.prerequisites,
     weights: state.weights,
     version: state.version,
     previousPercentage: state.previousPercentageMilli === null ? null : state.previousPercentageMilli / 1000,
@@ -32,6 +35,9 @@ export function toFlagOut(flag: FlagRow, states: FlagStateRow[]): FlagOut {
     offVariant: flag.offVariant,
     clientVisible: flag.clientVisible,
     archived: flag.archivedAt !== null,
+    kind: flag.kind,
+    lifetimeDays: lifetimeDaysOf(flag),
+    lifetimeFrom: flag.lifetimeDays === null ? "kind" : "flag",
     createdAt: new Date(flag.createdAt).toISOString(),
     updatedAt: new Date(flag.updatedAt).toISOString(),
     environments: Object.fromEntries(states.map((s) => [s.environment, toStateOut(s)])),

@@ -1,9 +1,20 @@
+import type { PrometheusSource, SourceStatus } from "../metrics/index.js";
 import type { ResolvedLoopOptions } from "./guard-options.js";
 import type { RuleRecord, RunEvidence } from "./guard-rows.js";
+import { holdingReason, recordKey } from "./rule-sources.js";
 import { decide, type GuardDecision } from "./stats/decide.js";
-import { type GuardEvidence, type GuardState, ruleKey } from "./stats/evidence.js";
+import { type GuardState, ruleKey } from "./stats/evidence.js";
 import type { GuardRule } from "./stats/guard-rule.js";
 import type { GuardWindow } from "./stats/window.js";
+
+/** A Prometheus-sourced rule's input for one tick: its source, its own window, what the source said. */
+export interface RuleSourceWindow {
+  source: PrometheusSource;
+  window: GuardWindow;
+  status: SourceStatus;
+  /** Prometheus has not scraped anything new since the last poll (see `sourceInterval`). */
+  unchanged?: boolean;
+}
 
 /** Which flag-level state wins when rules disagree, in the order of docs/guard.md. */
 const RANK: Record<GuardState, number> = {
@@ -29,17 +40,13 @@ export interface RunOutcome {
 }
 
 /** Each rule's previous evidence: the record with the same statistical identity, used once. */
-function previousFor(
-  records: readonly RuleRecord[],
-  rules: readonly GuardRule[],
-): Array<GuardEvidence | undefined> {
+function previousFor(records: readonly RuleRecord[], keys: readonly string[]): Array<RuleRecord | undefined> {
   const used = new Set<number>();
-  return rules.map((rule) => {
-    const key = ruleKey(rule);
+  return keys.map((key) => {
     const i = records.findIndex((r, j) => !used.has(j) && r.ruleKey === key);
     if (i < 0) return undefined;
     used.add(i);
-    return records[i]!.evidence;
+    return records[i];
   });
 }
 
@@ -52,6 +59,10 @@ function previousFor(
  *   holds, else the first rule, so a hard break is at least reported).
  * - The flag's state is the most serious of its rules' (rolled back, no data, paused, warning,
  *   healthy); events fire on the flag's transitions.
+ * - A rule with a Prometheus source (`sources[i]`) takes that source's window instead of the SDK
+ *   reports'; while the source is not `ok` the window says the source failed, so `decide` holds
+ *   (`no_data`) and the reason says what the source said. The flag-level totals are the SDK
+ *   reports' when any rule reads them, else the first sourced rule's.
  */
 export function evaluateRun(
   rules: readonly GuardRule[],
@@ -60,19 +71,34 @@ export function evaluateRun(
   window: GuardWindow,
   now: number,
   opts: ResolvedLoopOptions,
+  sources: ReadonlyArray<RuleSourceWindow | undefined> = [],
 ): RunOutcome {
-  const prior = previousFor(previous.rules, rules);
+  const keys = rules.map((rule, i) => recordKey(ruleKey(rule), sources[i]?.source));
+  const prior = previousFor(previous.rules, keys);
   // The breaker's rule: the first that rolls back, else the first that holds, else the first.
   const byAction = (a: GuardRule["action"]) => rules.findIndex((r) => r.action === a);
   const breaker = Math.max(0, byAction("rollback") >= 0 ? byAction("rollback") : byAction("hold"));
-  const decisions = rules.map((rule, i) =>
-    decide(rule, window, prior[i], now, {
+  const decisions = rules.map((rule, i) => {
+    const source = sources[i];
+    const before = prior[i];
+    // Nothing new since the last scrape: not an empty interval, so the rule stays as it was.
+    if (source?.unchanged && before && before.state !== "rolled_back")
+      return {
+        state: before.state,
+        action: "none" as const,
+        evidence: before.evidence,
+        reasonText: before.reason,
+      };
+    const d = decide(rule, source?.window ?? window, before?.evidence, now, {
       ...opts.decide,
       guardedMetrics: rules.length,
       noDataTicks: opts.noDataTicks,
       circuitBreaker: i === breaker,
-    }),
-  );
+    });
+    if (source && source.status.state !== "ok" && d.state === "no_data")
+      return { ...d, reasonText: holdingReason(source.status) };
+    return d;
+  });
   let lead = 0;
   decisions.forEach((d, i) => {
     if (RANK[d.state] > RANK[decisions[lead]!.state]) lead = i;
@@ -82,8 +108,10 @@ export function evaluateRun(
   let reason =
     rollback >= 0 ? decisions[rollback]!.reasonText : (decisions[lead]?.reasonText ?? "no rules: holding");
 
-  const t = window.treatment;
-  const c = window.control;
+  const sdkRead = rules.some((_, i) => sources[i] === undefined);
+  const flagWindow = sdkRead ? window : (sources.find((x) => x !== undefined)?.window ?? window);
+  const t = flagWindow.treatment;
+  const c = flagWindow.control;
   const totals = {
     treatment: {
       exposures: previous.totals.treatment.exposures + t.exposures,
@@ -114,10 +142,11 @@ export function evaluateRun(
     ...previous,
     version: 1,
     rules: decisions.map((d, i) => ({
-      ruleKey: ruleKey(rules[i]!),
+      ruleKey: keys[i]!,
       state: d.state,
       reason: d.reasonText,
       evidence: d.evidence,
+      ...(sources[i] ? { source: sources[i]!.status } : {}),
     })),
     reason,
     stateSince: state === previousState ? previous.stateSince : now,

@@ -27,6 +27,8 @@ export function evidenceDetail(
       reason: d.reasonText,
       evidence: d.evidence,
     }),
+    /** Prometheus-sourced rules: what the source said at this tick (null for SDK counts). */
+    source: record.rules[ruleIndex]?.source ?? null,
     runTotals: record.totals,
     rules: decisions.map((x, i) => ({ rule: rules[i], state: x.state, reason: x.reasonText })),
   };

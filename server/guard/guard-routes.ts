@@ -9,17 +9,18 @@ import { router } from "../kernel/http/router.js";
 import { removeGuard, setGuard } from "./guard-commands.js";
 import { GuardViewSchema, PresetsSchema, PutGuardBody } from "./guard-schemas.js";
 import { guardView } from "./guard-view.js";
-import { GUARD_PRESETS, type GuardRule, resolveGuardRule } from "./stats/guard-rule.js";
+import { resolveGuardedRule, type StoredRule } from "./rule-sources.js";
+import { GUARD_PRESETS } from "./stats/guard-rule.js";
 
 const GUARD_PATH = "/api/flags/{key}/environments/{env}/guard";
 const Params = z.object({ key: FlagKey, env: EnvironmentKey });
 
-/** Every entry through `resolveGuardRule`; all problems reported at once, as `rules.<i>.<field>`. */
-function resolveRules(inputs: readonly unknown[]): GuardRule[] {
-  const rules: GuardRule[] = [];
+/** Every entry through `resolveGuardedRule`; all problems reported at once, as `rules.<i>.<field>`. */
+function resolveRules(inputs: readonly unknown[]): StoredRule[] {
+  const rules: StoredRule[] = [];
   const issues: Array<{ path: string[]; message: string }> = [];
   inputs.forEach((input, i) => {
-    const r = resolveGuardRule(input);
+    const r = resolveGuardedRule(input);
     if (r.ok) rules.push(r.rule);
     else for (const message of r.issues) issues.push({ path: ["rules", String(i)], message });
   });
@@ -36,8 +37,8 @@ function resolveRules(inputs: readonly unknown[]): GuardRule[] {
 
 export function guardRoutes(deps: AppDeps) {
   const app = router();
-  app.use("/api/flags/:key/environments/:env/guard", requireToken(deps.tokens, ["admin"]));
-  app.use("/api/guard/*", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/flags/:key/environments/:env/guard", requireToken(deps, ["admin"]));
+  app.use("/api/guard/*", requireToken(deps, ["admin"]));
 
   const view = async (key: string, env: string) => {
     const v = await guardView(deps.db, key, env);

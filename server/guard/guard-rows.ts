@@ -1,9 +1,10 @@
 import { and, desc, eq } from "drizzle-orm";
 import { type Db, one } from "../kernel/db/database.js";
 import { guardRuns, guards } from "../kernel/db/schema.js";
-import { type ArmPair, emptyArmPair } from "../metrics/index.js";
+import { type ArmPair, emptyArmPair, type SourceCursor, type SourceStatus } from "../metrics/index.js";
+import { guardedRulesOf } from "./rule-sources.js";
 import type { GuardEvidence, GuardState } from "./stats/evidence.js";
-import { type GuardRule, GuardRuleSchema } from "./stats/guard-rule.js";
+import type { GuardRule } from "./stats/guard-rule.js";
 
 export type GuardRow = typeof guards.$inferSelect;
 export type GuardRunRow = typeof guardRuns.$inferSelect;
@@ -20,6 +21,8 @@ export interface RuleRecord {
   state: GuardState;
   reason: string;
   evidence: GuardEvidence;
+  /** Rules with a Prometheus source: what it said at this tick. */
+  source?: SourceStatus;
 }
 
 /** `guard_runs.evidence`: everything the guard knows in this run. */
@@ -61,6 +64,8 @@ export interface RunConsumed {
   /** The flag's percentage at the last tick, and since when (the split settles after a change). */
   percentageMilli: number;
   percentageSince: number;
+  /** Prometheus sources: the cumulative values of their last poll in this run, by `sourceKey`. */
+  sources?: Record<string, SourceCursor>;
 }
 
 export function zeroTotals(): ArmTotalsPair {
@@ -96,10 +101,7 @@ export async function latestRun(
 
 /** The stored rules, each checked again (a row written by an older version must not throw). */
 export function rulesOf(row: GuardRow): GuardRule[] {
-  return (Array.isArray(row.rules) ? row.rules : []).flatMap((r) => {
-    const parsed = GuardRuleSchema.safeParse(r);
-    return parsed.success ? [parsed.data] : [];
-  });
+  return guardedRulesOf(row.rules).map((g) => g.rule);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { EnvironmentKey, FlagKey } from "../kernel/http/common-schemas.js";
+import { PrometheusSourceSchema } from "../metrics/index.js";
 import { GUARD_ACTIONS, GUARD_KINDS, GUARD_METRICS, PRESET_NAMES } from "./stats/guard-rule.js";
 
 export const MAX_GUARD_RULES = 10;
@@ -21,8 +22,21 @@ export const GuardRuleOut = z
     latencyThresholdMs: z.number().optional(),
     quantile: z.number(),
     action: z.enum(GUARD_ACTIONS),
+    source: PrometheusSourceSchema.optional().openapi({
+      description: "Where the rule's counts come from; without it, the SDKs' outcome reports",
+    }),
   })
   .openapi("GuardRule");
+
+/** A Prometheus-sourced rule's last poll: `ok`, or why the rule holds (docs/guard.md). */
+export const RuleSourceStatus = z
+  .object({
+    kind: z.literal("prometheus"),
+    state: z.enum(["ok", "no_data", "query_failed", "arm_label_missing"]),
+    detail: z.string(),
+    at: z.string(),
+  })
+  .openapi("GuardRuleSourceStatus");
 
 export const PutGuardBody = z
   .object({
@@ -33,7 +47,8 @@ export const PutGuardBody = z
           z.record(z.string(), z.unknown()).openapi({
             description:
               "a rule (metric, customMetric, kind, alpha, tolerance, minSamples, threshold, " +
-              "latencyThresholdMs, quantile, action), or `{ preset, …overrides }`",
+              "latencyThresholdMs, quantile, action, and `source` to take its counts from " +
+              "Prometheus: see the PrometheusSource schema), or `{ preset, …overrides }`",
           }),
         ]),
       )
@@ -46,6 +61,17 @@ export const PutGuardBody = z
       rules: [
         { preset: "errors-vs-control" },
         { metric: "latency", kind: "absolute", latencyThresholdMs: 500, action: "notify" },
+        {
+          preset: "errors-vs-control",
+          source: {
+            kind: "prometheus",
+            url: "http://prometheus:9090",
+            queries: {
+              exposures: 'sum by (arm)(http_requests_total{flag="new-checkout"})',
+              failures: 'sum by (arm)(http_requests_total{flag="new-checkout", code=~"5.."})',
+            },
+          },
+        },
       ],
     },
   });
@@ -105,6 +131,9 @@ export const RuleEvidence = z
       .nullable()
       .openapi({ description: "the circuit breaker's exact test on its latest look" }),
     imputedFailures: z.number().openapi({ description: "lost treatment outcomes counted as failures" }),
+    source: RuleSourceStatus.nullable().openapi({
+      description: "Prometheus-sourced rules: what the source said at the last tick; null for SDK counts",
+    }),
     fired: z
       .object({ at: z.string().nullable(), by: z.string(), rule: GuardRuleOut, reason: z.string() })
       .nullable(),

@@ -8,10 +8,15 @@ import {
   bucketStartOf,
   bucketsSince,
   METRICS_BUCKET_MS,
+  type SourceCursor,
+  type SourceInterval,
+  type SourceReading,
+  sourceInterval,
+  sourceKey,
   subtractCounts,
   sumBuckets,
 } from "../metrics/index.js";
-import { evaluateRun } from "./evaluate-run.js";
+import { evaluateRun, type RuleSourceWindow } from "./evaluate-run.js";
 import { type GuardLoopOptions, loopOptions, type ResolvedLoopOptions } from "./guard-options.js";
 import {
   allGuards,
@@ -20,12 +25,12 @@ import {
   latestRun,
   type RunConsumed,
   type RunEvidence,
-  rulesOf,
   runConsumedOf,
   runEvidenceOf,
   zeroTotals,
 } from "./guard-rows.js";
 import { GUARD_ACTOR, recordEvents, recordRollback } from "./record-outcome.js";
+import { type GuardedRule, guardedRulesOf } from "./rule-sources.js";
 import type { GuardState } from "./stats/evidence.js";
 import type { GuardRule } from "./stats/guard-rule.js";
 import type { GuardWindow } from "./stats/window.js";
@@ -50,14 +55,19 @@ export interface GuardTickResult {
   error?: unknown;
 }
 
+/** This tick's polls of the Prometheus sources, by `sourceKey` (see `poll-sources.ts`). */
+export type SourceReadings = ReadonlyMap<string, SourceReading>;
+
 /**
  * One tick of the guard loop for every guarded flag, at `now`. A flag's failure is logged and
  * reported in its result; it never stops the other flags, and this function never throws.
+ * `readings` are the Prometheus polls made just before; a sourced rule without one holds.
  */
 export async function tickGuards(
   deps: AppDeps,
   now: number,
   options: GuardLoopOptions = {},
+  readings: SourceReadings = new Map(),
 ): Promise<GuardTickResult[]> {
   const opts = loopOptions(options);
   let guards: GuardRow[];
@@ -70,7 +80,7 @@ export async function tickGuards(
   const results: GuardTickResult[] = [];
   for (const guard of guards) {
     try {
-      results.push(await tickGuard(deps, guard, now, opts));
+      results.push(await tickGuard(deps, guard, now, opts, readings));
     } catch (error) {
       deps.log(`guard tick failed for \`${guard.flagKey}\` in \`${guard.environment}\``, error);
       results.push({ flagKey: guard.flagKey, environment: guard.environment, action: "error", error });
@@ -84,9 +94,11 @@ async function tickGuard(
   guard: GuardRow,
   now: number,
   opts: ResolvedLoopOptions,
+  readings: SourceReadings,
 ): Promise<GuardTickResult> {
   const { flagKey, environment } = guard;
-  const rules = rulesOf(guard);
+  const guarded = guardedRulesOf(guard.rules);
+  const rules = guarded.map((g) => g.rule);
   const flag = await findFlag(deps.db, flagKey);
   const state = await findState(deps.db, flagKey, environment);
   const run = await latestRun(deps.db, flagKey, environment);
@@ -108,7 +120,7 @@ async function tickGuard(
         ? { ...base, action: "closed" }
         : { ...base, action: "lost_race" };
     }
-    return await stepRun(deps, guard, rules, run, state, now, opts);
+    return await stepRun(deps, guard, guarded, run, state, now, opts, readings);
   }
   if (!open) return { ...base, action: "none" };
   // Rolled back is sticky: only a person's later change that opens the flag again starts a new run.
@@ -226,18 +238,63 @@ async function readWindow(
   }
 }
 
+/**
+ * Each Prometheus-sourced rule's window, from this tick's reading and the run's cursor of its
+ * source (one interval per source, however many rules share it), and the cursors to remember.
+ */
+function sourceWindows(
+  guarded: readonly GuardedRule[],
+  readings: SourceReadings,
+  before: Readonly<Record<string, SourceCursor>>,
+  percentage: number,
+  now: number,
+): { windows: Array<RuleSourceWindow | undefined>; cursors: Record<string, SourceCursor> } {
+  const cursors = { ...before };
+  const intervals = new Map<string, SourceInterval>();
+  const windows = guarded.map(({ rule, source }): RuleSourceWindow | undefined => {
+    if (!source) return undefined;
+    const key = sourceKey(source);
+    const requireControl = rule.kind === "relative";
+    const memo = `${requireControl} ${key}`;
+    let interval = intervals.get(memo);
+    if (!interval) {
+      interval = sourceInterval(source, readings.get(key), before[key], { requireControl, now });
+      intervals.set(memo, interval);
+      if (interval.cursor && (interval.status.state === "ok" || !(key in cursors)))
+        cursors[key] = interval.cursor;
+    }
+    const window: GuardWindow = interval.counts
+      ? { percentage, treatment: interval.counts.treatment, control: interval.counts.control }
+      : {
+          percentage: Number.NaN,
+          treatment: emptyArmWindow(),
+          control: emptyArmWindow(),
+          sourceFailed: true,
+        };
+    return { source, window, status: interval.status, ...(interval.unchanged ? { unchanged: true } : {}) };
+  });
+  return { windows, cursors };
+}
+
 async function stepRun(
   deps: AppDeps,
   guard: GuardRow,
-  rules: GuardRule[],
+  guarded: readonly GuardedRule[],
   run: GuardRunRow,
   state: FlagStateRow,
   now: number,
   opts: ResolvedLoopOptions,
+  readings: SourceReadings,
 ): Promise<GuardTickResult> {
   const base = { flagKey: guard.flagKey, environment: guard.environment, runId: run.id };
-  const { window, consumed } = await readWindow(deps, run, state, now, opts);
-  const outcome = evaluateRun(rules, runEvidenceOf(run), run.state, window, now, opts);
+  const rules: GuardRule[] = guarded.map((g) => g.rule);
+  const read = await readWindow(deps, run, state, now, opts);
+  const { window } = read;
+  const sourced = sourceWindows(guarded, readings, runConsumedOf(run).sources ?? {}, window.percentage, now);
+  const consumed: RunConsumed = guarded.some((g) => g.source)
+    ? { ...read.consumed, sources: sourced.cursors }
+    : read.consumed;
+  const outcome = evaluateRun(rules, runEvidenceOf(run), run.state, window, now, opts, sourced.windows);
   const holding = outcome.decisions.findIndex((d) => d.action === "hold");
   if (outcome.rollback === undefined && holding >= 0 && outcome.evidence.held === undefined) {
     const d = outcome.decisions[holding]!;

@@ -1,6 +1,7 @@
 import { findState } from "../flags/index.js";
 import type { Db } from "../kernel/db/database.js";
-import { findGuard, latestRun, rulesOf, runEvidenceOf } from "./guard-rows.js";
+import { findGuard, latestRun, runEvidenceOf } from "./guard-rows.js";
+import { guardedRulesOf, recordKey, storedRule } from "./rule-sources.js";
 import type { EvidenceSummary, GuardEvidence } from "./stats/evidence.js";
 import { ruleKey } from "./stats/evidence.js";
 import type { GuardRule } from "./stats/guard-rule.js";
@@ -50,21 +51,23 @@ const iso = (ms: number | null | undefined) => (typeof ms === "number" ? new Dat
 export async function guardView(db: Db, flagKey: string, environment: string) {
   const guard = await findGuard(db, flagKey, environment);
   if (!guard) return undefined;
-  const rules = rulesOf(guard);
+  const guarded = guardedRulesOf(guard.rules);
+  const rules = guarded.map(storedRule);
   const run = await latestRun(db, flagKey, environment);
   const flagState = await findState(db, flagKey, environment);
   const current = run && (run.endedAt === null || run.state === "rolled_back") ? run : undefined;
   const record = current ? runEvidenceOf(current) : undefined;
   const used = new Set<number>();
-  const evidence = rules.map((rule) => {
-    const key = ruleKey(rule);
+  const evidence = guarded.map(({ rule, source }, n) => {
+    const key = recordKey(ruleKey(rule), source);
     const i = record ? record.rules.findIndex((r, j) => !used.has(j) && r.ruleKey === key) : -1;
     if (i >= 0) used.add(i);
     const r = i >= 0 ? record!.rules[i] : undefined;
     return {
       state: r?.state ?? null,
       reason: r?.reason ?? null,
-      ...ruleFigures(rule, r?.evidence.summary, r),
+      ...ruleFigures(rules[n]!, r?.evidence.summary, r),
+      source: r?.source ? { kind: "prometheus" as const, ...r.source, at: iso(r.source.at)! } : null,
       fired: r?.evidence.fired ? { ...r.evidence.fired, at: iso(r.evidence.fired.at) } : null,
     };
   });

@@ -1,3 +1,4 @@
+import type { RateLimits } from "./auth/rate-limits.js";
 import type { TokenStore } from "./auth/token-store.js";
 import type { ChangeBus } from "./change/change-bus.js";
 import type { ChangeDeps } from "./change/change-path.js";
@@ -22,6 +23,8 @@ export interface AppDeps extends ChangeDeps {
   bus: ChangeBus;
   clock: Clock;
   tokens: TokenStore;
+  /** Rate limits per token and client address, asked by the access checks. */
+  limits: RateLimits;
   /** Each environment's current flags, compiled and serialised once per revision. */
   snapshots: Snapshots;
   /** Origins every browser token may be used from (CORS), on top of each token's allowedOrigins. */

@@ -48,7 +48,8 @@ export async function ingestMetrics(
   }
   const keys = [...new Set(report.counts.map((e) => e.flagKey))];
   const bucketStart = bucketStartOf(now);
-  const isKnown = knownIn(snapshots.get(environment), opts);
+  const snapshot = snapshots.get(environment);
+  const isKnown = knownIn(snapshot, opts);
   const unknown = keys.filter((k) => !isKnown(k));
   await database.transaction(async (tx) => {
     if (unknown.length > 0) {
@@ -84,5 +85,9 @@ export async function ingestMetrics(
       else await tx.insert(metricBuckets).values({ flagKey, environment, arm, bucketStart, ...values });
     }
   });
+  // The SDK evaluated these flags during the report's window: that is usage as much as a server
+  // evaluation is (the flags feature flushes the marks to flag_usage).
+  for (const key of keys) snapshot?.usage.markFlag(key);
+  if (report.evaluated) for (const key of report.evaluated) if (isKnown(key)) snapshot?.usage.markFlag(key);
   return report.counts.length;
 }

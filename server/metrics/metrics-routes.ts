@@ -32,7 +32,7 @@ export function metricsRoutes(deps: AppDeps) {
   const accept = async (c: Context<AuthEnv>, report: MetricsReport, clientVisibleOnly: boolean) =>
     await ingestMetrics(deps, environmentOf(c), report, deps.clock.now(), { clientVisibleOnly });
 
-  app.use(METRICS_SDK_PATH, countReports(deps, "sdk"), requireToken(deps.tokens, ["server"]));
+  app.use(METRICS_SDK_PATH, countReports(deps, "sdk"), requireToken(deps, ["server"], { limit: "metrics" }));
   app.openapi(
     createRoute({
       method: "post",
@@ -50,7 +50,7 @@ export function metricsRoutes(deps: AppDeps) {
   );
 
   // Browsers: client tokens, client-visible flags only, CORS as for the rest of the client API.
-  app.use(METRICS_CLIENT_PATH, countReports(deps, "client"), ...browserAccess(deps));
+  app.use(METRICS_CLIENT_PATH, countReports(deps, "client"), ...browserAccess(deps, { limit: "metrics" }));
   app.openapi(
     createRoute({
       method: "post",

@@ -63,6 +63,14 @@ export const MetricsReportSchema = z
     counts: z
       .array(MetricsCountSchema)
       .max(METRICS_MAX_ENTRIES, { message: `at most ${METRICS_MAX_ENTRIES} entries per report` }),
+    evaluated: z
+      .array(z.string().max(128))
+      .max(METRICS_MAX_ENTRIES, { message: `at most ${METRICS_MAX_ENTRIES} keys` })
+      .optional()
+      .openapi({
+        description:
+          "Keys of flags evaluated during the interval, outcomes or not: recorded as their last evaluation (unknown keys are ignored)",
+      }),
   })
   .strict()
   .openapi("MetricsReport", {

@@ -32,7 +32,7 @@ export function metricsRoute(deps: AppDeps, access: MetricsAccess = {}) {
     path: "/metrics",
     summary: "Prometheus metrics: requests, streams, changes, reports, guards, plans",
     description:
-      "An admin token, or the server's ROLLGUARD_METRICS_TOKEN, as a bearer token; open with ROLLGUARD_METRICS_AUTH=none.",
+      "An admin or read token, or the server's ROLLGUARD_METRICS_TOKEN, as a bearer token; open with ROLLGUARD_METRICS_AUTH=none.",
     security: access.open ? [] : [{ bearer: [] }],
     responses: {
       200: { description: "The metrics", content: { "text/plain": { schema: z.string() } } },
@@ -44,9 +44,9 @@ export function metricsRoute(deps: AppDeps, access: MetricsAccess = {}) {
   app.get(route.path, async (c) => {
     if (!access.open) {
       const secret = bearer(c.req.header("authorization"));
-      // Not the metrics token: then it must be an admin token (401/403 say which it is not).
+      // Not the metrics token: then it must be an admin or read token (401/403 say which it is not).
       if (!(secret && access.token && sameSecret(secret, access.token)))
-        await authenticate(deps.tokens, [], secret);
+        await authenticate(deps.tokens, ["read"], secret);
     }
     const metrics = metricsOf(deps);
     await metrics.refresh();

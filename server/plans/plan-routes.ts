@@ -43,9 +43,9 @@ const ACTIONS = {
 
 export function planRoutes(deps: AppDeps) {
   const app = router();
-  app.use("/api/plans/*", requireToken(deps.tokens, ["admin"]));
-  app.use("/api/flags/:key/environments/:env/plans", requireToken(deps.tokens, ["admin"]));
-  app.use("/api/flags/:key/environments/:env/plans/*", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/plans/*", requireToken(deps, ["admin"]));
+  app.use("/api/flags/:key/environments/:env/plans", requireToken(deps, ["admin"]));
+  app.use("/api/flags/:key/environments/:env/plans/*", requireToken(deps, ["admin"]));
 
   /** The plan as stored now, with its stage's progress and its history. */
   const detailed = async (id: string): Promise<PlanOut> => {

@@ -15,8 +15,8 @@ const IdParam = z.object({ id: ScheduleId });
 
 export function scheduleRoutes(deps: AppDeps) {
   const app = router();
-  app.use("/api/schedules/*", requireToken(deps.tokens, ["admin"]));
-  app.use("/api/flags/:key/environments/:env/schedules", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/schedules/*", requireToken(deps, ["admin"]));
+  app.use("/api/flags/:key/environments/:env/schedules", requireToken(deps, ["admin"]));
 
   app.openapi(
     createRoute({

@@ -1,12 +1,11 @@
-import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
-import { Problem } from "../kernel/http/problem.js";
 import { router } from "../kernel/http/router.js";
 import type { AdminStreamHub } from "./admin-stream-hub.js";
+import { streamTarget } from "./stream-target.js";
 
 const AdminChangeOut = z.object({
   at: z.string().openapi({ description: "When the change committed (ISO 8601)" }),
@@ -19,7 +18,7 @@ const AdminChangeOut = z.object({
 /** `GET /api/admin/stream`: the admin token as a bearer only (never in the URL). */
 export function adminStreamRoutes(deps: AppDeps, hub: AdminStreamHub) {
   const app = router();
-  app.use("/api/admin/stream", requireToken(deps.tokens, ["admin"]));
+  app.use("/api/admin/stream", requireToken(deps, ["admin"]));
   app.openapi(
     createRoute({
       method: "get",
@@ -40,9 +39,9 @@ export function adminStreamRoutes(deps: AppDeps, hub: AdminStreamHub) {
         ...errorResponses(401, 403, 503),
       },
     }),
-    async (c) => {
-      const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
-      if (!outgoing) throw new Problem(503, "stream-unavailable", "streaming needs the Node HTTP server");
+    (c) => {
+      const outgoing = streamTarget(c);
+      if (outgoing instanceof Response) return outgoing as never;
       hub.attach(c.var.principal.tokenId, outgoing);
       return RESPONSE_ALREADY_SENT as never;
     },

@@ -3,12 +3,11 @@ import { type EvaluationContext, evaluateFlag } from "../../sdk/core/index.js";
 import {
   clientAnswer,
   clientFragment,
-  type Fragment,
   flagList,
   fragmentCache,
   removedFragment,
 } from "../evaluation/index.js";
-import type { PublishedChange } from "../kernel/change/change-bus.js";
+import { isFlagChange, type PublishedChange } from "../kernel/change/change-bus.js";
 import { definedOnly } from "../kernel/defined-only.js";
 import type { AppDeps } from "../kernel/deps.js";
 import type { StreamOptions } from "./sdk-stream-hub.js";
@@ -90,35 +89,61 @@ export class ClientStreamHub {
     this.#streams.add(environment, stream);
     // Nothing below awaits, so no change can slip in between reading the flags and registering.
     const list = flagList(snapshot, true);
+    snapshot.usage.markFlags(list.flags);
     const answer = clientAnswer(list, context, "", (f, i) => stream.sent.set(list.flags[i]!.key, f.text));
     const put = sseEvent("put", snapshot.revision, answer.body);
     stream.connection.open([retryHint(this.#options.retryMs), put], snapshot.revision);
     return true;
   }
 
+  /**
+   * The flags whose results may change: the changed flag itself (even when it is gone or no longer
+   * visible, so browsers drop it), the flags that reference a changed segment, and the flags
+   * that have any of those as a prerequisite. Each stream gets one patch with those of its
+   * results that changed.
+   */
   #onChange(change: PublishedChange): void {
     const set = this.#streams.in(change.environment);
     if (!set || set.size === 0) return;
-    const flag = this.deps.snapshots.get(change.environment)?.store.get(change.flagKey);
-    const visible = flag !== undefined && flag.config.clientVisible === true;
-    const removed = removedFragment(change.flagKey);
-    const cache = visible ? fragmentCache(flag) : undefined;
+    const store = this.deps.snapshots.get(change.environment)?.store;
+    if (!store) return;
+    const keys = isFlagChange(change)
+      ? store.affectedBy({ flags: [change.flagKey] })
+      : store.affectedBy({ segments: [change.segmentKey] });
+    if (isFlagChange(change) && !keys.includes(change.flagKey)) keys.unshift(change.flagKey);
+    const targets = keys.map((key) => {
+      const flag = store.get(key);
+      const visible = flag !== undefined && flag.config.clientVisible === true;
+      return {
+        key,
+        flag: visible ? flag : undefined,
+        cache: visible ? fragmentCache(flag) : undefined,
+        removed: removedFragment(key).text,
+      };
+    });
     const framed = new Map<string, Buffer>();
-    const frame = (f: Fragment) => {
-      let event = framed.get(f.text);
+    const frame = (text: string) => {
+      let event = framed.get(text);
       if (!event) {
-        event = sseEvent("patch", change.revision, `{"flags":{${f.text}}}`);
-        framed.set(f.text, event);
+        event = sseEvent("patch", change.revision, `{"flags":{${text}}}`);
+        framed.set(text, event);
       }
       return event;
     };
     for (const stream of set) {
       try {
-        const f = visible ? clientFragment(flag, evaluateFlag(flag, stream.context), cache) : removed;
-        if ((stream.sent.get(change.flagKey) ?? removed.text) === f.text) continue;
-        if (visible) stream.sent.set(change.flagKey, f.text);
-        else stream.sent.delete(change.flagKey);
-        stream.connection.send(change.revision, frame(f));
+        const texts: string[] = [];
+        for (const t of targets) {
+          const f = t.flag
+            ? clientFragment(t.flag, evaluateFlag(t.flag, stream.context, store), t.cache)
+            : removedFragment(t.key);
+          // A flag the stream never had is as good as removed: no null for it.
+          if ((stream.sent.get(t.key) ?? t.removed) === f.text) continue;
+          if (t.flag) stream.sent.set(t.key, f.text);
+          else stream.sent.delete(t.key);
+          texts.push(f.text);
+        }
+        if (texts.length > 0) stream.connection.send(change.revision, frame(texts.join(",")));
       } catch (error) {
         this.deps.log("client stream: a change could not be sent", error);
         stream.connection.drop();

@@ -1,13 +1,13 @@
-import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { EvaluationContext } from "../../sdk/core/index.js";
 import { corsHeaders } from "../kernel/auth/cors.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
 import { environmentOf } from "../kernel/http/environment-of.js";
-import { Problem, problems } from "../kernel/http/problem.js";
+import { problems } from "../kernel/http/problem.js";
 import type { router } from "../kernel/http/router.js";
 import type { ClientStreamHub } from "./client-stream-hub.js";
+import { streamTarget } from "./stream-target.js";
 
 const MAX_CONTEXT_CHARS = 8 * 1024;
 
@@ -29,10 +29,14 @@ export function decodeContext(param: string | undefined): EvaluationContext {
 
 const StreamQuery = z.object({
   context: z.string().optional().openapi({ description: "the context as base64url-encoded JSON" }),
-  token: z
-    .string()
-    .optional()
-    .openapi({ description: "the client token, for EventSource (it cannot send headers)" }),
+  ticket: z.string().optional().openapi({
+    description:
+      "a stream ticket from POST /api/client/stream-ticket, for EventSource (it cannot send headers)",
+  }),
+  token: z.string().optional().openapi({
+    description: "deprecated: the client token itself, which proxies log with the URL; send a `ticket`",
+    deprecated: true,
+  }),
   environment: z.string().optional().openapi({ description: "admin tokens only: which environment" }),
 });
 
@@ -46,7 +50,8 @@ export function clientStreamRoute(app: ReturnType<typeof router>, hub: ClientStr
         "Server-Sent Events for one context. First an event `put` (data: `{ flags }` as " +
         "/api/client/evaluate answers); after each change an event `patch` with only the results " +
         "that changed for this context (null: the flag is gone or no longer client-visible). " +
-        "The token may be passed as `?token=`, since EventSource cannot send headers.",
+        "EventSource cannot send headers: pass `?ticket=` from POST /api/client/stream-ticket " +
+        "(valid 60 s, this stream only). The token itself as `?token=` still works but is deprecated.",
       security: [{ bearer: [] }],
       request: { query: StreamQuery },
       responses: {
@@ -57,8 +62,8 @@ export function clientStreamRoute(app: ReturnType<typeof router>, hub: ClientStr
     async (c) => {
       const env = environmentOf(c);
       const context = decodeContext(c.req.valid("query").context);
-      const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
-      if (!outgoing) throw new Problem(503, "stream-unavailable", "streaming needs the Node HTTP server");
+      const outgoing = streamTarget(c);
+      if (outgoing instanceof Response) return outgoing as never;
       const origin = c.req.header("origin");
       const headers = origin ? { ...corsHeaders(origin), vary: "Origin" } : {};
       if (!hub.attach(env, c.var.principal.tokenId, context, outgoing, headers))

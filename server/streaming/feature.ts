@@ -7,13 +7,17 @@ import { adminStreamRoutes } from "./admin-stream-route.js";
 import { ClientStreamHub } from "./client-stream-hub.js";
 import { clientStreamRoute } from "./client-stream-route.js";
 import { sdkFlagsRoutes } from "./flag-download-route.js";
+import { OfrepEventHub } from "./ofrep-event-hub.js";
+import { ofrepEventRoutes } from "./ofrep-event-route.js";
 import { StreamHub, type StreamOptions } from "./sdk-stream-hub.js";
 import { sdkStreamRoutes } from "./sdk-stream-route.js";
 import type { StreamStats } from "./stream-registry.js";
+import { STREAM_TICKET_PATH, streamTicketRoute } from "./stream-ticket-route.js";
 
 const sdkHubs = new WeakMap<AppDeps, StreamHub>();
 const clientHubs = new WeakMap<AppDeps, ClientStreamHub>();
 const adminHubs = new WeakMap<AppDeps, AdminStreamHub>();
+const ofrepHubs = new WeakMap<AppDeps, OfrepEventHub>();
 
 /** The server SDKs' stream hub of one server (one set of deps); made on first use. */
 export function streamHubOf(deps: AppDeps): StreamHub {
@@ -36,8 +40,18 @@ export function adminStreamHubOf(deps: AppDeps): AdminStreamHub {
   return hub;
 }
 
-/** The kinds of stream a server holds: server SDKs, browsers, and dashboards (`/api/admin/stream`). */
-export const STREAM_KINDS = ["sdk", "browser", "admin"] as const;
+/** OFREP providers' change notifications of one server; made on first use. */
+export function ofrepEventHubOf(deps: AppDeps): OfrepEventHub {
+  const hub = ofrepHubs.get(deps) ?? new OfrepEventHub(deps);
+  ofrepHubs.set(deps, hub);
+  return hub;
+}
+
+/**
+ * The kinds of stream a server holds: server SDKs, browsers, dashboards (`/api/admin/stream`) and
+ * OFREP providers' change notifications (`/ofrep/v1/events`).
+ */
+export const STREAM_KINDS = ["sdk", "browser", "admin", "ofrep"] as const;
 export type StreamKind = (typeof STREAM_KINDS)[number];
 
 /** Each kind's open, opened and closed counts now: one read for `/metrics` and the stream log line. */
@@ -46,33 +60,40 @@ export function streamStats(deps: AppDeps): Record<StreamKind, StreamStats> {
     sdk: streamHubOf(deps).stats(),
     browser: clientStreamHubOf(deps).stats(),
     admin: adminStreamHubOf(deps).stats(),
+    ofrep: ofrepEventHubOf(deps).stats(),
   };
 }
 
 /**
  * Flag sets out to the SDKs: the download (`/api/sdk/flags`), the server SDKs' SSE stream and the
  * browsers' SSE stream of evaluated values, and the dashboard's stream of committed audit events
- * (`/api/admin/stream`). The hubs follow the bus; their heartbeats run while started.
+ * (`/api/admin/stream`), and OFREP's change notifications (`/ofrep/v1/events`). The hubs follow the bus; their heartbeats run while started.
  */
 export const streamingFeature: Feature<{ stream?: StreamOptions }> = {
   name: "streaming",
   routes: (deps) => {
     const hub = streamHubOf(deps);
     const app = router().route("/", sdkFlagsRoutes(deps, hub)).route("/", sdkStreamRoutes(deps, hub));
-    // EventSource cannot send headers, so the browsers' stream takes its token as `?token=` too.
-    app.use("/api/client/stream", ...browserAccess(deps, { allowQuery: true }));
+    // EventSource cannot send headers: the browsers' stream takes a short-lived `?ticket=`
+    // (or, deprecated, the token itself as `?token=`, which proxies log).
+    app.use("/api/client/stream", ...browserAccess(deps, { allowQuery: true, allowTicket: true }));
+    app.use(STREAM_TICKET_PATH, ...browserAccess(deps));
+    streamTicketRoute(app, deps);
     clientStreamRoute(app, clientStreamHubOf(deps));
     app.route("/", adminStreamRoutes(deps, adminStreamHubOf(deps)));
+    app.route("/", ofrepEventRoutes(deps, ofrepEventHubOf(deps)));
     return app;
   },
   start: (deps, options) => {
     const stopSdk = streamHubOf(deps).start(options.stream);
     const stopClient = clientStreamHubOf(deps).start(options.stream);
     const stopAdmin = adminStreamHubOf(deps).start(options.stream);
+    const stopOfrep = ofrepEventHubOf(deps).start(options.stream);
     return () => {
       stopSdk();
       stopClient();
       stopAdmin();
+      stopOfrep();
     };
   },
 };

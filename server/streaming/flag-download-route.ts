@@ -24,7 +24,7 @@ const FlagSetOut = z
 
 export function sdkFlagsRoutes(deps: AppDeps, hub: StreamHub) {
   const app = router();
-  app.use("/api/sdk/flags", requireToken(deps.tokens, ["server"]));
+  app.use("/api/sdk/flags", requireToken(deps, ["server"]));
   app.openapi(
     createRoute({
       method: "get",

@@ -1,6 +1,6 @@
 import { changesBetween } from "../kernel/change/change-log.js";
 import type { Db } from "../kernel/db/database.js";
-import { deleteData, sseEvent } from "./sse-event.js";
+import { changeEvent } from "./change-events.js";
 
 /**
  * The events a client at revision `since` missed, up to and including `until`, framed from the
@@ -14,8 +14,6 @@ export async function missedEvents(
   until: number,
 ): Promise<Buffer[] | undefined> {
   return (await changesBetween(db, environment, since, until))?.map((r) =>
-    r.kind === "patch"
-      ? sseEvent("patch", r.revision, r.payload)
-      : sseEvent("delete", r.revision, deleteData(r.flagKey)),
+    changeEvent(r.revision, r.kind, r.flagKey, r.payload),
   );
 }

@@ -5,9 +5,10 @@ import type { Db } from "../kernel/db/database.js";
 import { definedOnly } from "../kernel/defined-only.js";
 import type { SnapshotView } from "../kernel/snapshot/environment-snapshot.js";
 import type { Snapshots } from "../kernel/snapshot/snapshots.js";
+import { publishedEvent } from "./change-events.js";
 import { missedEvents } from "./missed-events.js";
 import { SseConnection } from "./sse-connection.js";
-import { deleteData, retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
+import { retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
 import { StreamRegistry, type StreamStats } from "./stream-registry.js";
 
 export interface StreamOptions {
@@ -129,10 +130,7 @@ export class StreamHub {
   #broadcast(change: PublishedChange): void {
     const set = this.#streams.in(change.environment);
     if (!set || set.size === 0) return;
-    const event =
-      change.kind === "patch"
-        ? sseEvent("patch", change.revision, JSON.stringify(change.flag))
-        : sseEvent("delete", change.revision, deleteData(change.flagKey));
+    const event = publishedEvent(change);
     for (const connection of set) connection.send(change.revision, event);
   }
 }

@@ -1,13 +1,13 @@
-import type { HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireToken } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
 import { environmentOf } from "../kernel/http/environment-of.js";
-import { Problem, problems } from "../kernel/http/problem.js";
+import { problems } from "../kernel/http/problem.js";
 import { router } from "../kernel/http/router.js";
 import type { StreamHub } from "./sdk-stream-hub.js";
+import { streamTarget } from "./stream-target.js";
 
 /** A `Last-Event-ID` is a revision: a non-negative integer; anything else means "none". */
 function parseEventId(header: string | undefined): number | undefined {
@@ -17,7 +17,7 @@ function parseEventId(header: string | undefined): number | undefined {
 
 export function sdkStreamRoutes(deps: AppDeps, hub: StreamHub) {
   const app = router();
-  app.use("/api/sdk/stream", requireToken(deps.tokens, ["server"]));
+  app.use("/api/sdk/stream", requireToken(deps, ["server"]));
   app.openapi(
     createRoute({
       method: "get",
@@ -35,8 +35,8 @@ export function sdkStreamRoutes(deps: AppDeps, hub: StreamHub) {
     }),
     async (c) => {
       const env = environmentOf(c);
-      const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
-      if (!outgoing) throw new Problem(503, "stream-unavailable", "streaming needs the Node HTTP server");
+      const outgoing = streamTarget(c);
+      if (outgoing instanceof Response) return outgoing as never;
       const lastEventId = parseEventId(c.req.header("last-event-id"));
       if (!hub.attach(env, c.var.principal.tokenId, outgoing, lastEventId))
         throw problems.notFound(`environment \`${env}\` does not exist`);

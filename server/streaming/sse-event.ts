@@ -15,14 +15,10 @@ export function retryHint(ms: number): Buffer {
   return Buffer.from(`retry: ${Math.max(0, Math.round(ms))}\n\n`);
 }
 
-/** The `data` of a `delete` event. */
-export function deleteData(flagKey: string): string {
-  return JSON.stringify({ key: flagKey });
-}
-
 /** The response head of every SSE stream; `x-accel-buffering` keeps proxies from holding events. */
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache, no-transform",
+  // no-store: a stream carries configuration (flag rules, audit events) that no cache should keep.
+  "cache-control": "no-store, no-transform",
   "x-accel-buffering": "no",
 } as const;

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { AppDeps } from "../kernel/deps.js";
+import { DeliveryLog } from "./delivery-log.js";
 import { eventMatches } from "./event-match.js";
-import { webhooksOf } from "./webhook-commands.js";
+import { SIGNATURE_HEADER, signatureHeader } from "./signature.js";
+import { signingSecrets, type WebhookRow, webhooksOf } from "./webhook-commands.js";
 
 export interface WebhookOptions {
   /** Injected for tests; defaults to the global fetch. */
@@ -39,12 +41,15 @@ class Stopped extends Error {}
  * back-off on network errors, timeouts, 408, 429 and 5xx (another 4xx is the receiver's final word).
  * Sending never blocks and never throws: callers fire and forget after their commit. Every
  * delivery of one event carries the same `id` (also in `X-Rollguard-Delivery`), so a receiver can
- * drop the duplicates that retries may cause.
+ * drop the duplicates that retries may cause. Every attempt is signed afresh (`Rollguard-Signature`,
+ * see signature.ts) with the secrets the webhook had when the event was sent.
  */
 export class WebhookDispatcher {
   #options: Required<Omit<WebhookOptions, "fetch">> & { fetch?: typeof fetch };
   readonly #pending = new Set<Promise<unknown>>();
   #abort = new AbortController();
+  /** The latest deliveries per webhook, for GET /api/webhooks/{id}/deliveries. */
+  readonly deliveries = new DeliveryLog();
 
   constructor(
     private readonly deps: Pick<AppDeps, "db" | "clock" | "log" | "logger">,
@@ -64,7 +69,7 @@ export class WebhookDispatcher {
    * read now; the returned promise (for tests) settles when every delivery succeeded or gave up.
    */
   async send(environment: string, event: WebhookEvent): Promise<Delivery[]> {
-    let targets: Awaited<ReturnType<typeof webhooksOf>>;
+    let targets: WebhookRow[];
     // Counted as pending from the start, so `idle` also waits for the read of the webhooks.
     let readDone!: () => void;
     const reading = new Promise<void>((r) => (readDone = r));
@@ -89,7 +94,7 @@ export class WebhookDispatcher {
       environment,
       at: new Date(this.deps.clock.now()).toISOString(),
     });
-    const all = Promise.all(targets.map((w) => this.#deliver(w.id, w.url, event.type, id, body)));
+    const all = Promise.all(targets.map((w) => this.#deliver(w, event.type, id, body)));
     this.#pending.add(all);
     void all.finally(() => this.#pending.delete(all));
     return all;
@@ -113,20 +118,32 @@ export class WebhookDispatcher {
     this.#abort = new AbortController();
   }
 
-  async #deliver(webhookId: string, url: string, type: string, id: string, body: string): Promise<Delivery> {
+  async #deliver(webhook: WebhookRow, type: string, id: string, body: string): Promise<Delivery> {
     const { retries, baseDelayMs, timeoutMs } = this.#options;
     const doFetch = this.#options.fetch ?? fetch;
     const stop = this.#abort.signal;
+    const { id: webhookId, url } = webhook;
+    const secrets = signingSecrets(webhook, this.deps.clock.now());
+    const record = this.deliveries.start(webhookId, id, type, this.deps.clock.now());
     let last: Delivery = { webhookId, url, ok: false, attempts: 0 };
+    const note = (state: "pending" | "delivered" | "failed") =>
+      Object.assign(record, {
+        state,
+        attempts: last.attempts,
+        status: last.status ?? null,
+        error: last.error ?? null,
+      });
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) {
         try {
           await sleep(baseDelayMs * 2 ** (attempt - 1), stop);
         } catch {
+          note("failed");
           return last;
         }
       }
       last = { webhookId, url, ok: false, attempts: attempt + 1 };
+      note("pending");
       try {
         const res = await doFetch(url, {
           method: "POST",
@@ -135,19 +152,28 @@ export class WebhookDispatcher {
             "user-agent": "rollguard-webhooks/0.1",
             "x-rollguard-event": type,
             "x-rollguard-delivery": id,
+            [SIGNATURE_HEADER]: signatureHeader(secrets, this.deps.clock.now(), body),
           },
           body,
           signal: AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]),
         });
         await res.body?.cancel().catch(() => {});
         last.status = res.status;
-        if (res.ok) return { ...last, ok: true };
+        if (res.ok) {
+          last.ok = true;
+          note("delivered");
+          return last;
+        }
         if (!(res.status === 408 || res.status === 429 || res.status >= 500)) break;
       } catch (error) {
-        if (stop.aborted) return last;
+        if (stop.aborted) {
+          note("failed");
+          return last;
+        }
         last.error = error instanceof Error ? error.message : String(error);
       }
     }
+    note("failed");
     // An operator's event, not a server fault: the receiver is down or refused.
     this.deps.logger.warn(
       {

@@ -14,6 +14,8 @@ export const webhooksFeature: Feature<{ webhooks?: WebhookOptions }> = {
     const webhooks = webhookDispatcherOf(deps);
     if (options.webhooks) webhooks.configure(options.webhooks);
     const unsubscribe = deps.bus.onAudit((event) => {
+      if (event.action === "webhook.deleted")
+        webhooks.deliveries.forget(String((event.before as { id?: unknown } | null)?.id));
       if (!event.environment || !/^(plan|schedule)\./.test(event.action)) return;
       void webhooks.send(event.environment, {
         type: event.action,

@@ -15,6 +15,7 @@ export const FEATURES = [
   "guard",
   "plans",
   "webhooks",
+  "imports",
   "observability",
   "dashboard",
 ] as const;
@@ -23,6 +24,8 @@ export const FEATURES = [
 export const TABLE_OWNERS: Record<string, string> = {
   flags: "flags",
   flagStates: "flags",
+  flagUsage: "flags",
+  segments: "flags",
   environments: "flags",
   metricBuckets: "metrics",
   guards: "guard",

@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RollguardClient } from "../../sdk/browser/index.js";
 import { clientFixture } from "../helpers/client-fixture.js";
+import { eventually } from "../helpers/server-token.js";
 import {
   bucketingVectorsJson,
   buildBrowserBundle,
@@ -10,6 +11,7 @@ import {
   launchChromium,
   skipBrowser,
   staticServer,
+  unleashVectorsJson,
 } from "./harness.js";
 
 declare global {
@@ -47,6 +49,8 @@ describe.skipIf(skipBrowser)("the browser SDK in headless Chromium", () => {
   let browser: Browser;
   let page: Page;
   let serverUp = true;
+  let token: string;
+  const requested: string[] = [];
 
   beforeAll(async () => {
     const [bundle, core] = await Promise.all([buildBrowserBundle(), buildCoreForBrowser()]);
@@ -56,11 +60,13 @@ describe.skipIf(skipBrowser)("the browser SDK in headless Chromium", () => {
       "/rollguard.js": { type: "text/javascript", body: readFileSync(bundle.file) },
       "/core.js": { type: "text/javascript", body: core },
       "/vectors.json": { type: "application/json", body: bucketingVectorsJson() },
+      "/unleash-vectors.json": { type: "application/json", body: unleashVectorsJson() },
     });
-    const token = await fx.token("client", { allowedOrigins: [site.origin] });
+    token = await fx.token("client", { allowedOrigins: [site.origin] });
     browser = await launchChromium();
     page = await browser.newPage();
     page.on("pageerror", (e) => console.error("[page error]", e));
+    page.on("request", (r) => requested.push(r.url()));
     await page.goto(
       `${site.origin}/?server=${encodeURIComponent(fx.url)}&token=${encodeURIComponent(token)}`,
     );
@@ -97,6 +103,19 @@ describe.skipIf(skipBrowser)("the browser SDK in headless Chromium", () => {
     });
     expect(seen.events).toContain("ready");
     expect(await page.isHidden("#banner")).toBe(true);
+  });
+
+  it("opens the stream with a ticket: the token never travels in a URL to the server", async () => {
+    await page.evaluate(() => window.client.ready());
+    await eventually(
+      () => requested.some((u) => u.includes("/api/client/stream?")),
+      5_000,
+      "the stream request",
+    );
+    const toServer = requested.filter((u) => u.startsWith(fx.url));
+    expect(toServer.some((u) => u.startsWith(`${fx.url}/api/client/stream-ticket`))).toBe(true);
+    expect(toServer.some((u) => /\/api\/client\/stream\?ticket=/.test(u))).toBe(true);
+    for (const u of toServer) expect(u).not.toContain(encodeURIComponent(token));
   });
 
   it("shows a change made through the REST API within one second, without a reload", async () => {
@@ -158,5 +177,20 @@ describe.skipIf(skipBrowser)("the browser SDK in headless Chromium", () => {
     })()`);
     expect(mismatches.count).toBeGreaterThan(100);
     expect(mismatches.wrong).toEqual([]);
+  });
+
+  it("computes every variant bucket of the unleash mode like Node, in the browser", async () => {
+    const result: { wrong: unknown[]; count: number } = await page.evaluate(`(async () => {
+      const core = await import("/core.js");
+      const vectors = await (await fetch("/unleash-vectors.json")).json();
+      const wrong = [];
+      for (const c of vectors.cases) {
+        const bucket = core.unleashVariantBucket(c.salt, c.value);
+        if (bucket !== c.unleashVariantBucket) wrong.push({ ...c, bucket });
+      }
+      return { wrong, count: vectors.cases.length };
+    })()`);
+    expect(result.count).toBeGreaterThan(100);
+    expect(result.wrong).toEqual([]);
   });
 });

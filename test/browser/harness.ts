@@ -52,6 +52,10 @@ export function bucketingVectorsJson(): string {
   return readFileSync(existsSync(local) ? local : "/work/shared/docs/bucketing-vectors.json", "utf8");
 }
 
+export function unleashVectorsJson(): string {
+  return readFileSync(join(root, "test/vectors/unleash-bucketing-vectors.json"), "utf8");
+}
+
 /** A tiny static server: the page and the bundles come from another origin than Rollguard's, so CORS is real. */
 export async function staticServer(files: Record<string, { type: string; body: string | Buffer }>) {
   const server: Server = createServer((req, res) => {

@@ -116,7 +116,7 @@ describe("rollguard tokens and audit", () => {
       rg("tokens", "create", "--scope", "client"),
     ]);
     expect(list.stdout).toMatch(
-      new RegExp(`^${id}\\s+svc\\s+server\\s+production\\s+-\\s+\\S+ \\S+\\s+active$`, "m"),
+      new RegExp(`^${id}\\s+svc\\s+server\\s+production\\s+-\\s+\\S+ \\S+\\s+(\\S+ \\S+|-)\\s+active$`, "m"),
     );
     expect(list.stdout).not.toContain(secret);
     const listed = JSON.parse(listJson.stdout);
@@ -150,6 +150,45 @@ describe("rollguard tokens and audit", () => {
     expect((await api(server.url, secret)("GET", "/api/sdk/flags")).status).toBe(401);
     const again = await rg("tokens", "revoke", "00000000-0000-4000-8000-000000000000");
     expect(again.code).toBe(4);
+  });
+
+  it("tokens create --scope read --expires, and rotate --grace: the old secret works through the grace, then not", async () => {
+    const created = await rg(
+      "--json",
+      "tokens",
+      "create",
+      "--scope",
+      "read",
+      "--name",
+      "wall",
+      "--expires",
+      "30d",
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const reader = JSON.parse(created.stdout);
+    expect(reader.scope).toBe("read");
+    const days = (Date.parse(reader.expiresAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThanOrEqual(30);
+    expect((await api(server.url, reader.token)("GET", "/api/flags")).status).toBe(200);
+    expect(
+      (await api(server.url, reader.token)("POST", "/api/flags", { key: "nope", type: "boolean" })).status,
+    ).toBe(403);
+    expect((await rg("tokens", "create", "--scope", "read", "--expires", "soon")).code).toBe(2);
+
+    const svc = JSON.parse(
+      (await rg("--json", "tokens", "create", "--scope", "server", "--env", "production")).stdout,
+    );
+    const rotated = await rg("tokens", "rotate", svc.id, "--grace", "1h");
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toMatch(/^rotated server token .* the old secret works until \S+ \S+Z\n/);
+    const fresh = /^\s+(rg_server_\S+)$/m.exec(rotated.stdout)?.[1];
+    expect(fresh).toBeDefined();
+    expect((await api(server.url, svc.token)("GET", "/api/sdk/flags")).status).toBe(200);
+    expect((await api(server.url, fresh)("GET", "/api/sdk/flags")).status).toBe(200);
+    const now = await rg("tokens", "rotate", svc.id, "--grace", "0");
+    expect(now.stdout).toMatch(/the old secret no longer works/);
+    expect((await api(server.url, fresh)("GET", "/api/sdk/flags")).status).toBe(401);
   });
 
   it("audit shows the newest events oldest first; --follow prints each new event once, in order", async () => {

@@ -218,7 +218,7 @@ describe("rollguard flags", () => {
       [
         badToken,
         6,
-        /unknown or has been revoked/,
+        /unknown, revoked or expired/,
         /set ROLLGUARD_TOKEN, pass --token, or run `rollguard login/,
       ],
       [noToken, 6, /send a token/, /ROLLGUARD_TOKEN/],

@@ -245,7 +245,7 @@ describe("fail closed", () => {
       "unknown operator",
       {
         id: "bad",
-        conditions: [{ attribute: "a", operator: "matches" as "in", values: ["x"] }],
+        conditions: [{ attribute: "a", operator: "resembles" as "in", values: ["x"] }],
         variant: "true",
       },
     ],

@@ -19,7 +19,7 @@ describe("FlagStore: change detection", () => {
     expect(store.keys().sort()).toEqual(["a", "b"]);
     expect(store.has("a") && !store.has("c")).toBe(true);
     expect(store.get("b")?.config).toBe(b);
-    expect(store.snapshot()).toEqual(set(7, [a, b]));
+    expect(store.snapshot()).toEqual({ ...set(7, [a, b]), segments: [] });
   });
 
   it("starts empty without a set", () => {

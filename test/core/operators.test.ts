@@ -127,6 +127,13 @@ describe("operators", () => {
     semver_gt: ["1.0.0"],
     date_before: ["2030-01-01"],
     date_after: ["2000-01-01"],
+    not_contains: ["x"],
+    not_starts_with: ["x"],
+    not_ends_with: ["x"],
+    matches: ["x"],
+    not_matches: ["x"],
+    semver_gte: ["1.0.0"],
+    semver_lte: ["1.0.0"],
   };
   it.each(Object.entries(sample))("%s on a missing attribute is false", (operator, values) => {
     expect(holds(operator as Operator, values)).toBe(false);

@@ -1,5 +1,5 @@
 import { createApp } from "../../server/app.js";
-import { closeDeps, createDeps } from "../../server/create-deps.js";
+import { closeDeps, createDeps, type DepsOptions } from "../../server/create-deps.js";
 import { jsonRequest, readAnswer } from "./http.js";
 import { type DialectName, freshPostgres } from "./postgres.js";
 import { ADMIN } from "./server.js";
@@ -7,14 +7,17 @@ import { ADMIN } from "./server.js";
 /**
  * The app over a fresh store, driven through `app.request` with no port: an in-memory SQLite
  * database, or with `dialect: "postgres"` a database of its own on the machine's PostgreSQL.
+ * `options` override the deps' defaults (rate limits, lifecycle).
  */
-export async function testApp(opts: { dialect?: DialectName } = {}) {
-  const pg = opts.dialect === "postgres" ? await freshPostgres() : undefined;
+export async function testApp(opts: { dialect?: DialectName } & Partial<DepsOptions> = {}) {
+  const { dialect, ...options } = opts;
+  const pg = dialect === "postgres" ? await freshPostgres() : undefined;
   const deps = await createDeps({
     database: ":memory:",
     databaseUrl: pg?.url,
     adminToken: ADMIN,
     log: () => {},
+    ...options,
   });
   const app = createApp(deps);
   async function call(

@@ -224,7 +224,7 @@ const cases: Case[] = [
     body: { percentage: 5 },
     token: () => "rg_admin_guess",
     status: 401,
-    detail: /unknown or has been revoked/,
+    detail: /unknown, revoked or expired/,
   },
   {
     name: "revoked token",

@@ -35,7 +35,9 @@ describe("/openapi.json security", () => {
   });
 
   it("refuses every protected operation without a token (401)", async () => {
-    const t = await testApp();
+    // Every request fails authentication from one address: the failure limit (its own test is in
+    // test/hardening/rate-limits.test.ts) would answer 429 after 30.
+    const t = await testApp({ rateLimits: { authFailures: null } });
     try {
       const doc = (await (await t.app.request("/openapi.json")).json()) as {
         paths: Record<string, Record<string, { security?: unknown[] }>>;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, api, startServer } from "../helpers/server.js";
 import { createToken } from "../helpers/server-token.js";
@@ -59,5 +62,53 @@ describe("security headers", () => {
     const res = await get("/api/flags");
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe('Bearer realm="rollguard"');
+  });
+
+  it("no-store on every admin answer: each GET of /openapi.json outside the SDK and client APIs", async () => {
+    const doc = await (await get("/openapi.json")).json();
+    const paths = Object.keys(doc.paths).filter(
+      (p) => p.startsWith("/api/") && !/^\/api\/(sdk|client)\//.test(p) && doc.paths[p].get,
+    );
+    expect(paths.length).toBeGreaterThan(10);
+    for (const path of paths) {
+      const concrete = path.replace(/\{env\}/g, "production").replace(/\{[^}]+\}/g, "f");
+      const abort = new AbortController();
+      const res = await fetch(`${server.url}${concrete}`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+        signal: abort.signal,
+      });
+      expect(`${path} (${res.status}): ${res.headers.get("cache-control")}`).toMatch(/: no-store\b/);
+      abort.abort();
+    }
+  });
+});
+
+describe("the dashboard page", () => {
+  it("has a CSP without inline scripts, and no site may frame it", async () => {
+    const distDir = mkdtempSync(join(tmpdir(), "rollguard-csp-"));
+    writeFileSync(
+      join(distDir, "index.html"),
+      '<!doctype html><script type="module" src="./assets/a.js"></script>',
+    );
+    const dash = await startServer({ dashboard: { distDir } });
+    try {
+      const res = await fetch(`${dash.url}/`);
+      expect(res.status).toBe(200);
+      const csp = res.headers.get("content-security-policy") ?? "";
+      const directives = new Map(
+        csp.split(";").map((d) => {
+          const [name, ...values] = d.trim().split(/\s+/);
+          return [name, values] as const;
+        }),
+      );
+      expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
+      expect(directives.get("script-src")).toEqual(["'self'"]);
+      expect(directives.get("default-src")).toEqual(["'none'"]);
+      expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+    } finally {
+      await dash.close();
+      rmSync(distDir, { recursive: true, force: true });
+    }
   });
 });

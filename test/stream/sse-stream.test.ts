@@ -40,7 +40,7 @@ describe("GET /api/sdk/stream", () => {
     await r.until((x) => x.of("put").length === 1, 2000, "put");
     expect(r.status).toBe(200);
     expect(r.headers["content-type"]).toMatch(/^text\/event-stream/);
-    expect(r.headers["cache-control"]).toMatch(/no-cache/);
+    expect(r.headers["cache-control"]).toMatch(/no-store/);
     expect(r.retry).toBeGreaterThan(0);
     const put = r.of("put")[0]!;
     const set = JSON.parse(put.data);

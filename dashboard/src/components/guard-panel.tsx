@@ -54,6 +54,30 @@ function EvidenceRow({ e, i }: { e: RuleEvidence; i: number }) {
   );
 }
 
+const SOURCE_WORDS = {
+  ok: "ok",
+  no_data: "no data",
+  query_failed: "query failed",
+  arm_label_missing: "arm label missing",
+} as const;
+
+/** Where a Prometheus-sourced rule's counts come from, and what the source said last. */
+function SourceNote({ e, i }: { e: RuleEvidence; i: number }) {
+  const source = e.rule.source;
+  if (!source) return null;
+  const bad = e.source && e.source.state !== "ok";
+  return (
+    <p class={bad ? "notice notice-warn small" : "muted small"} data-testid="guard-source">
+      <strong>
+        Rule {i + 1} counts from Prometheus ({source.url}):
+      </strong>{" "}
+      {e.source
+        ? `${SOURCE_WORDS[e.source.state]} at ${when(e.source.at)}: ${e.source.detail}`
+        : "not polled yet"}
+    </p>
+  );
+}
+
 /**
  * The guard of a flag in one environment: its state and why, the evidence per rule, a live chart
  * of the evidence over time (read every 2 s, accumulated here), the rule that fired, and a
@@ -169,6 +193,9 @@ export function GuardPanel({ flagKey, env, state }: { flagKey: string; env: stri
               ))}
             </tbody>
           </table>
+          {view.evidence.map((e, i) => (
+            <SourceNote key={i} e={e} i={i} />
+          ))}
         </div>
       )}
 

@@ -142,6 +142,11 @@ export function FlagsPage() {
                     {f.key}
                   </a>
                   <span class="type-tag">{f.type}</span>
+                  {f.stale && (
+                    <span class="stale-tag" title={f.stale.reasons.map((r) => r.message).join("\n")}>
+                      stale
+                    </span>
+                  )}
                   {f.description && <p class="flag-desc">{f.description}</p>}
                   {f.tags.length > 0 && (
                     <ul class="tags" aria-label="Tags">

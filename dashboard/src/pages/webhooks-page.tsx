@@ -5,8 +5,8 @@ import { when } from "../format";
 import { notify, useLive } from "../live";
 
 /**
- * Webhooks of every environment: list, add, remove. The API has no delivery log yet, so the
- * last deliveries cannot be shown here.
+ * Webhooks of every environment: list, add, rotate the signing secret, remove. The secret is
+ * shown once, after create or rotate, in this page only.
  */
 export function WebhooksPage() {
   const data = useLive(async () => {
@@ -19,6 +19,7 @@ export function WebhooksPage() {
   const [events, setEvents] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [secret, setSecret] = useState<{ url: string; secret: string; rotated: boolean } | null>(null);
 
   const create = async (e: Event) => {
     e.preventDefault();
@@ -29,7 +30,11 @@ export function WebhooksPage() {
         .split(",")
         .map((x) => x.trim())
         .filter(Boolean);
-      await api.createWebhook(environment, { url: url.trim(), ...(list.length ? { events: list } : {}) });
+      const made = await api.createWebhook(environment, {
+        url: url.trim(),
+        ...(list.length ? { events: list } : {}),
+      });
+      setSecret({ url: made.url, secret: made.secret, rotated: false });
       setUrl("");
       setEvents("");
       notify();
@@ -37,6 +42,16 @@ export function WebhooksPage() {
       setError(errorText(err));
     } finally {
       setBusy(false);
+    }
+  };
+
+  const rotate = async (id: string) => {
+    try {
+      const rotated = await api.rotateWebhookSecret(id);
+      setSecret({ url: rotated.url, secret: rotated.secret, rotated: true });
+      notify();
+    } catch (e) {
+      setError(errorText(e));
     }
   };
 
@@ -55,8 +70,32 @@ export function WebhooksPage() {
       <h1 id="webhooks-title">Webhooks</h1>
       <p class="muted">
         Each environment's guard, plan and schedule events are POSTed as JSON to these URLs, retried with
-        back-off.
+        back-off, and signed (the <code>Rollguard-Signature</code> header) with the webhook's secret.
       </p>
+      {secret && (
+        <div class="notice notice-good secret" role="alert" aria-labelledby="hook-secret-title">
+          <h2 id="hook-secret-title">Signing secret for {secret.url}</h2>
+          <p>
+            Give it to the receiver now: it is shown only this once.
+            {secret.rotated && " The old secret keeps signing beside it for 24 hours."}
+          </p>
+          <div class="secret-row">
+            <label for="hook-secret" class="sr-only">
+              Signing secret
+            </label>
+            <input
+              id="hook-secret"
+              class="mono"
+              readOnly
+              value={secret.secret}
+              onFocus={(e) => e.currentTarget.select()}
+            />
+            <button type="button" class="btn btn-primary" onClick={() => setSecret(null)}>
+              I have stored it
+            </button>
+          </div>
+        </div>
+      )}
       <form class="card form-grid" onSubmit={create} aria-labelledby="new-hook-title">
         <h2 id="new-hook-title">New webhook</h2>
         <div class="field">
@@ -127,6 +166,14 @@ export function WebhooksPage() {
                   <td>{h.events.length ? h.events.join(", ") : "all"}</td>
                   <td>{when(h.createdAt)}</td>
                   <td>
+                    <button
+                      type="button"
+                      class="btn btn-small"
+                      aria-label={`Rotate secret of webhook ${h.url}`}
+                      onClick={() => rotate(h.id)}
+                    >
+                      Rotate secret
+                    </button>{" "}
                     <button
                       type="button"
                       class="btn btn-small"

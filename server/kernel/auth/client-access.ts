@@ -1,7 +1,9 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppDeps } from "../deps.js";
+import { problems } from "../http/problem.js";
 import { checkOrigin, cors } from "./cors.js";
-import { type AuthEnv, admitPrincipal, bearer } from "./require-token.js";
+import type { Caller, LimitClass } from "./rate-limits.js";
+import { type AuthEnv, admitCachedToken, admitToken, bearer, callerOf } from "./require-token.js";
 import type { Principal } from "./token-store.js";
 
 /** Who may call the browser-facing routes (admin tokens pass every check). */
@@ -13,11 +15,18 @@ export interface RequestHead {
   origin: string | undefined;
   /** `?token=`, only where EventSource must send the token that way (it cannot send headers). */
   queryToken?: string | undefined;
+  /** `?ticket=`: a short-lived stream ticket instead of the token (see stream-ticket.ts). */
+  ticket?: string | undefined;
+  /** Who sent it, for the rate limits. */
+  caller: Caller;
+  /** The rate limit it counts against (default: evaluation). */
+  limit?: LimitClass;
 }
 
 /**
  * Every check a browser-facing request passes before its handler, in order: a token of a client
- * API scope, then an origin that token (or the server) allows. It is one function so that the
+ * API scope (failures counted per address), then an origin that token (or the server) allows,
+ * then the rate limits of the token and the address. It is one function so that the
  * Hono middleware chain and the evaluate lane in front of Hono run exactly the same checks: a
  * check added here holds on both, and neither pipeline can have one the other lacks. Returns the
  * principal, or throws the Problem that answers the request. `known` hears of the principal as
@@ -28,8 +37,12 @@ export async function admitBrowserRequest(
   head: RequestHead,
   known?: (principal: Principal) => void,
 ): Promise<Principal> {
-  const secret = bearer(head.authorization) ?? head.queryToken;
-  return admitResolved(deps, head, secret ? await deps.tokens.resolve(secret) : null, known);
+  const secret = bearer(head.authorization);
+  const principal =
+    secret === undefined && head.ticket !== undefined
+      ? await admitTicket(deps, head.ticket, head.caller)
+      : await admitToken(deps, CLIENT_API_SCOPES, secret ?? head.queryToken, head.caller);
+  return admitResolved(deps, head, principal, known);
 }
 
 /**
@@ -38,22 +51,33 @@ export async function admitBrowserRequest(
  * `admitBrowserRequest` does.
  */
 export function admitCachedBrowserRequest(deps: AppDeps, head: RequestHead): Principal | undefined {
+  if (bearer(head.authorization) === undefined && head.ticket !== undefined) return undefined;
   const secret = bearer(head.authorization) ?? head.queryToken;
-  const principal = secret ? deps.tokens.cached(secret) : null;
+  const principal = admitCachedToken(deps, CLIENT_API_SCOPES, secret, head.caller);
   return principal === undefined ? undefined : admitResolved(deps, head, principal);
 }
 
+/** The checks after the token: its origin, then the rate limits. */
 function admitResolved(
   deps: AppDeps,
   head: RequestHead,
-  resolved: Principal | null,
+  principal: Principal,
   known?: (principal: Principal) => void,
 ): Principal {
-  const secret = bearer(head.authorization) ?? head.queryToken;
-  const principal = admitPrincipal(CLIENT_API_SCOPES, secret, resolved);
   known?.(principal);
   checkOrigin(deps, principal, head.origin);
+  deps.limits.admit(head.limit ?? "evaluate", principal, head.caller);
   return principal;
+}
+
+/** A stream ticket's principal; a ticket that does not hold is a failed authentication. */
+async function admitTicket(deps: AppDeps, ticket: string, caller: Caller): Promise<Principal> {
+  const principal = await deps.tokens.resolveTicket(ticket);
+  if (principal) return principal;
+  deps.limits.failedAuthentication(caller);
+  throw problems.unauthorized(
+    "the stream ticket is unknown, expired or its token revoked: get a new one with POST /api/client/stream-ticket",
+  );
 }
 
 /**
@@ -62,7 +86,7 @@ function admitResolved(
  */
 export function browserAccess(
   deps: AppDeps,
-  opts: { allowQuery?: boolean } = {},
+  opts: { allowQuery?: boolean; allowTicket?: boolean; limit?: LimitClass } = {},
 ): MiddlewareHandler<AuthEnv>[] {
   const admit: MiddlewareHandler<AuthEnv> = async (c, next) => {
     // CORS reads the principal after the handler: a refused origin gets no CORS headers.
@@ -70,6 +94,9 @@ export function browserAccess(
       authorization: c.req.header("authorization"),
       origin: c.req.header("origin"),
       queryToken: opts.allowQuery ? c.req.query("token") : undefined,
+      ticket: opts.allowTicket ? c.req.query("ticket") : undefined,
+      caller: callerOf(deps, c),
+      limit: opts.limit,
     };
     await admitBrowserRequest(deps, head, (principal) => c.set("principal", principal));
     await next();

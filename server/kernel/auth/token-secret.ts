@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
-export type Scope = "admin" | "server" | "client";
+/** `read` may call the admin API's reads (GET, HEAD) and nothing else. */
+export type Scope = "admin" | "read" | "server" | "client";
 
 /** Secrets carry their scope in the prefix, so a leaked one is recognisable in logs and scanners. */
 export function newSecret(scope: Scope): string {

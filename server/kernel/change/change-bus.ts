@@ -1,13 +1,43 @@
-import type { FlagConfig } from "../../../sdk/core/types.js";
+import type { FlagConfig, SegmentConfig } from "../../../sdk/core/types.js";
 
 /** One committed change of one flag in one environment, as the stream hub sends it. */
-export interface PublishedChange {
+export interface FlagChange {
   environment: string;
   revision: number;
   kind: "patch" | "delete";
   flagKey: string;
   /** The flag's full state after the change; absent for `delete`. */
   flag?: FlagConfig;
+}
+
+/**
+ * One committed change of one segment, as one environment sees it. Segments are shared by every
+ * environment, so a segment change is one of these per environment, each one revision: the flags
+ * that reference the segment are not re-sent, SDKs re-evaluate them against the new segment.
+ */
+export interface SegmentChange {
+  environment: string;
+  revision: number;
+  kind: "segment" | "segment_delete";
+  segmentKey: string;
+  /** The segment after the change; absent for `segment_delete`. */
+  segment?: SegmentConfig;
+}
+
+export type PublishedChange = FlagChange | SegmentChange;
+
+export function isFlagChange(change: PublishedChange): change is FlagChange {
+  return change.kind === "patch" || change.kind === "delete";
+}
+
+/** The key of what changed: the flag's, or the segment's. */
+export function changedKey(change: PublishedChange): string {
+  return isFlagChange(change) ? change.flagKey : change.segmentKey;
+}
+
+/** The change's payload as the change log stores it: the config after the change, or null. */
+export function changePayload(change: PublishedChange): string {
+  return JSON.stringify((isFlagChange(change) ? change.flag : change.segment) ?? null);
 }
 
 /** An audit event as committed, for listeners that act on actions (webhooks). */

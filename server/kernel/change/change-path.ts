@@ -2,9 +2,15 @@ import { and, eq, lte, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db, Store } from "../db/database.js";
 import { auditEvents, changeLog, environments } from "../db/schema.js";
-import type { ChangeBus, CommittedAudit, PublishedChange } from "./change-bus.js";
+import {
+  type ChangeBus,
+  type CommittedAudit,
+  changedKey,
+  changePayload,
+  type PublishedChange,
+} from "./change-bus.js";
 import type { ChangeFeed } from "./change-feed.js";
-import { servedConfig } from "./flag-config.js";
+import { servedConfig, servedSegment } from "./flag-config.js";
 
 /** How many changes per environment a reconnecting SDK can catch up on before it needs a `put`. */
 export const CHANGE_LOG_LIMIT = 1000;
@@ -32,11 +38,8 @@ export interface AuditInput {
   detail?: unknown;
 }
 
-/** A flag whose served configuration in an environment may have changed. */
-export interface Touched {
-  environment: string;
-  flagKey: string;
-}
+/** A flag (or a segment) whose served configuration in an environment may have changed. */
+export type Touched = { environment: string; flagKey: string } | { environment: string; segmentKey: string };
 
 export interface ChangeWork<T> {
   result: T;
@@ -68,7 +71,10 @@ export async function commitChange<T>(
     const done = await work(tx, now);
     const seen = new Set<string>();
     for (const t of done.touched) {
-      const id = `${t.environment}\u0000${t.flagKey}`;
+      const id =
+        "flagKey" in t
+          ? `${t.environment}\u0000f\u0000${t.flagKey}`
+          : `${t.environment}\u0000s\u0000${t.segmentKey}`;
       if (seen.has(id)) continue;
       seen.add(id);
       published.push(await recordChange(tx, t));
@@ -99,6 +105,21 @@ export async function commitChange<T>(
   return result;
 }
 
+/** What an environment's SDKs are told about a touched flag or segment, as stored now. */
+async function changeOf(tx: Db, t: Touched, revision: number): Promise<PublishedChange> {
+  const { environment } = t;
+  if ("segmentKey" in t) {
+    const segment = await servedSegment(tx, t.segmentKey);
+    return segment
+      ? { environment, revision, kind: "segment", segmentKey: t.segmentKey, segment }
+      : { environment, revision, kind: "segment_delete", segmentKey: t.segmentKey };
+  }
+  const flag = await servedConfig(tx, t.flagKey, environment);
+  return flag
+    ? { environment, revision, kind: "patch", flagKey: t.flagKey, flag }
+    : { environment, revision, kind: "delete", flagKey: t.flagKey };
+}
+
 async function recordChange(tx: Db, t: Touched): Promise<PublishedChange> {
   const [env] = await tx
     .update(environments)
@@ -106,16 +127,13 @@ async function recordChange(tx: Db, t: Touched): Promise<PublishedChange> {
     .where(eq(environments.key, t.environment))
     .returning({ revision: environments.revision });
   if (!env) throw new Error(`environment ${t.environment} vanished inside a transaction`);
-  const flag = await servedConfig(tx, t.flagKey, t.environment);
-  const change: PublishedChange = flag
-    ? { environment: t.environment, revision: env.revision, kind: "patch", flagKey: t.flagKey, flag }
-    : { environment: t.environment, revision: env.revision, kind: "delete", flagKey: t.flagKey };
+  const change = await changeOf(tx, t, env.revision);
   await tx.insert(changeLog).values({
     environment: t.environment,
     revision: env.revision,
-    flagKey: t.flagKey,
+    flagKey: changedKey(change),
     kind: change.kind,
-    payload: JSON.stringify(change.flag ?? null),
+    payload: changePayload(change),
   });
   await tx
     .delete(changeLog)

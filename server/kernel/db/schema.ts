@@ -19,6 +19,12 @@ export const flags = sqliteTable("flags", {
   variants: text("variants", { mode: "json" }).$type<Array<{ key: string; value: unknown }>>().notNull(),
   offVariant: text("off_variant").notNull(),
   clientVisible: integer("client_visible", { mode: "boolean" }).notNull().default(false),
+  /** What the flag is for (server/flags/flag-kinds.ts); it sets the expected lifetime. */
+  kind: text("kind", { enum: ["release", "experiment", "operational", "kill-switch", "permission"] })
+    .notNull()
+    .default("release"),
+  /** Expected lifetime in days, when it differs from the kind's; null: the kind's. */
+  lifetimeDays: integer("lifetime_days"),
   archivedAt: integer("archived_at"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
@@ -38,7 +44,16 @@ export const flagStates = sqliteTable(
     percentageMilli: integer("percentage_milli").notNull(),
     stickiness: text("stickiness").notNull(),
     salt: text("salt").notNull(),
+    /** sdk/core's Bucketing: `unleash` for flags imported from Unleash (docs/import-unleash.md). */
+    bucketing: text("bucketing", { enum: ["rollguard-v1", "unleash"] })
+      .notNull()
+      .default("rollguard-v1"),
     rules: text("rules", { mode: "json" }).$type<unknown[]>().notNull(),
+    /** [{ flag, variants }]: flags that must give one of those variants for this one to serve. */
+    prerequisites: text("prerequisites", { mode: "json" })
+      .$type<Array<{ flag: string; variants: string[] }>>()
+      .notNull()
+      .default([]),
     weights: text("weights", { mode: "json" }).$type<Array<{ variant: string; weight: number }>>().notNull(),
     version: integer("version").notNull(),
     /** The percentage before the last guard rollback, so a person can restore it. */
@@ -48,10 +63,42 @@ export const flagStates = sqliteTable(
   (t) => [primaryKey({ columns: [t.flagKey, t.environment] })],
 );
 
+/**
+ * Named audiences of the instance, shared by every environment (like a flag's definition), that
+ * rules reference by key. A change to one is one change per environment, through the change path.
+ */
+export const segments = sqliteTable("segments", {
+  key: text("key").primaryKey(),
+  description: text("description").notNull().default(""),
+  idAttribute: text("id_attribute").notNull().default("userId"),
+  ids: text("ids", { mode: "json" }).$type<string[]>().notNull(),
+  /** Conditions as in a rule (sdk/core's Condition). */
+  conditions: text("conditions", { mode: "json" }).$type<unknown[]>().notNull(),
+  version: integer("version").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * When each flag was last evaluated in each environment, as far as the server knows (its own
+ * evaluations and the SDKs' metrics reports). Written by the flags feature's usage flush, at most
+ * once per flush interval, never per request.
+ */
+export const flagUsage = sqliteTable(
+  "flag_usage",
+  {
+    flagKey: text("flag_key").notNull(),
+    environment: text("environment").notNull(),
+    lastEvaluatedAt: integer("last_evaluated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.flagKey, t.environment] })],
+);
+
 export const tokens = sqliteTable("tokens", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
-  scope: text("scope", { enum: ["admin", "server", "client"] }).notNull(),
+  /** `read`: the admin API's reads only (GET), for wall dashboards and CI jobs. */
+  scope: text("scope", { enum: ["admin", "read", "server", "client"] }).notNull(),
   environment: text("environment"),
   /** SHA-256 of the secret; the secret itself is shown once and never stored. */
   hash: text("hash").notNull().unique(),
@@ -59,6 +106,14 @@ export const tokens = sqliteTable("tokens", {
   createdAt: integer("created_at").notNull(),
   createdBy: text("created_by").notNull(),
   revokedAt: integer("revoked_at"),
+  /** After it the token no longer works; null: it never expires. */
+  expiresAt: integer("expires_at"),
+  /** The secret before the last rotation, valid until `previousValidUntil` (the grace period). */
+  previousHash: text("previous_hash").unique(),
+  previousValidUntil: integer("previous_valid_until"),
+  rotatedAt: integer("rotated_at"),
+  /** When a request last used it, written at most once a minute (not on every request). */
+  lastUsedAt: integer("last_used_at"),
 });
 
 export const auditEvents = sqliteTable(
@@ -83,8 +138,9 @@ export const changeLog = sqliteTable(
   {
     environment: text("environment").notNull(),
     revision: integer("revision").notNull(),
+    /** The flag's key; for the segment kinds, the segment's. */
     flagKey: text("flag_key").notNull(),
-    kind: text("kind", { enum: ["patch", "delete"] }).notNull(),
+    kind: text("kind", { enum: ["patch", "delete", "segment", "segment_delete"] }).notNull(),
     payload: text("payload").notNull(),
   },
   (t) => [primaryKey({ columns: [t.environment, t.revision] })],
@@ -164,6 +220,14 @@ export const webhooks = sqliteTable("webhooks", {
   url: text("url").notNull(),
   /** Events it receives, e.g. ["guard.rolled_back", "plan.*"]; empty means all. */
   events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+  /**
+   * The signing secret, stored as it is: an HMAC can only be made with the secret itself, so a
+   * hash would be useless. It is shown once (on create and rotate) and never answered or audited.
+   */
+  secret: text("secret").notNull().default(""),
+  /** The secret before the last rotation, still signed with until `previousSecretUntil`. */
+  previousSecret: text("previous_secret"),
+  previousSecretUntil: integer("previous_secret_until"),
   createdAt: integer("created_at").notNull(),
 });
 

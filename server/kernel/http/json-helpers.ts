@@ -5,6 +5,7 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
 });
 
-export const body = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { "application/json": { schema } }, required: true },
+/** A JSON request body; `required: false` lets a request send none (the route then reads `{}`). */
+export const body = <T extends z.ZodType>(schema: T, required = true) => ({
+  body: { content: { "application/json": { schema } }, required },
 });

@@ -35,6 +35,8 @@ export class Problem extends Error {
     readonly slug: string,
     readonly detail: string,
     readonly extensions: Record<string, unknown> = {},
+    /** Headers the answer carries (a 429's Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }
@@ -65,6 +67,7 @@ export function problemResponse(c: Context, problem: Problem, headers?: Record<s
     "content-type": "application/problem+json",
     // RFC 9110: a 401 names the scheme it wants.
     ...(problem.status === 401 ? { "www-authenticate": 'Bearer realm="rollguard"' } : {}),
+    ...problem.headers,
     ...headers,
   });
 }

@@ -1,8 +1,9 @@
 import type { RequestListener } from "node:http";
 
-// Answers that belong to one admin and may carry secrets (a new token) or configuration.
-const PRIVATE =
-  /^\/(?:api\/(?:flags|tokens|audit|environments|plans|schedules|webhooks|guard|admin)(?:[/?]|$)|metrics(?:\?|$))/;
+// Answers that belong to one admin and may carry secrets (a new token) or configuration: all of
+// /api/ but the SDK and client APIs (which are revalidated by their ETags), and /metrics. Listed by
+// exclusion, so a new admin route (segments, imports, …) is private without being named here.
+const PRIVATE = /^\/(?:api\/(?!sdk\/|client\/)|metrics(?:\?|$))/;
 
 /**
  * Headers every answer carries: `nosniff`, so a browser never reads JSON or text as something

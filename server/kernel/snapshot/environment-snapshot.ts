@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { FlagConfig, FlagSet, FlagStore } from "../../../sdk/core/index.js";
+import type { FlagSet, FlagStore } from "../../../sdk/core/index.js";
+import type { UsageMarks } from "./usage-marks.js";
 
 /**
  * A reader's own view of a snapshot (a stream's framed `put`, the client API's flag lists),
@@ -10,7 +11,7 @@ export interface SnapshotView<T> {
   build(snapshot: EnvironmentSnapshot): T;
 }
 
-const byKey = (a: FlagConfig, b: FlagConfig) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /**
  * One environment's flags at one revision, shared by every reader: the compiled store that
@@ -26,6 +27,8 @@ export class EnvironmentSnapshot {
   constructor(
     /** Compiled flags at this revision; not to be changed by readers. */
     readonly store: FlagStore,
+    /** The environment's usage marks, shared by its successive snapshots until flushed. */
+    readonly usage: UsageMarks,
   ) {}
 
   get environment(): string {
@@ -36,11 +39,12 @@ export class EnvironmentSnapshot {
     return this.store.revision;
   }
 
-  /** The FlagSet as JSON, flags in key order: the body of `GET /api/sdk/flags`. */
+  /** The FlagSet as JSON, flags and segments in key order: the body of `GET /api/sdk/flags`. */
   get json(): string {
     if (this.#json === undefined) {
       const set: FlagSet = this.store.snapshot();
       set.flags.sort(byKey);
+      set.segments?.sort(byKey);
       this.#json = JSON.stringify(set);
     }
     return this.#json;

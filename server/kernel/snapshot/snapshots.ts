@@ -5,6 +5,7 @@ import { readFlagSet } from "../change/flag-config.js";
 import type { Store } from "../db/database.js";
 import { environments } from "../db/schema.js";
 import { EnvironmentSnapshot } from "./environment-snapshot.js";
+import { UsageMarks } from "./usage-marks.js";
 
 /**
  * The current snapshot of each environment, in memory. Every environment's set is read and
@@ -15,6 +16,9 @@ import { EnvironmentSnapshot } from "./environment-snapshot.js";
  */
 export class Snapshots {
   readonly #current = new Map<string, EnvironmentSnapshot>();
+  // Per environment, not per snapshot: marks made on a snapshot that a change has replaced still
+  // reach the next flush.
+  readonly #usage = new Map<string, UsageMarks>();
 
   constructor(
     private readonly store: Store,
@@ -26,8 +30,11 @@ export class Snapshots {
       if (!previous || change.revision !== previous.revision + 1) return;
       const store = previous.store.clone();
       if (change.kind === "patch" && change.flag) store.upsert(change.flag, change.revision);
-      else store.remove(change.flagKey, change.revision);
-      this.#current.set(change.environment, new EnvironmentSnapshot(store));
+      else if (change.kind === "delete") store.remove(change.flagKey, change.revision);
+      else if (change.kind === "segment" && change.segment)
+        store.upsertSegment(change.segment, change.revision);
+      else if (change.kind === "segment_delete") store.removeSegment(change.segmentKey, change.revision);
+      this.#current.set(change.environment, new EnvironmentSnapshot(store, previous.usage));
     });
     bus.onCreated((environment) => this.load(environment));
   }
@@ -47,7 +54,10 @@ export class Snapshots {
   install(set: FlagSet): void {
     const held = this.#current.get(set.environment);
     if (held && held.revision > set.revision) return;
-    this.#current.set(set.environment, new EnvironmentSnapshot(new FlagStore(set)));
+    this.#current.set(
+      set.environment,
+      new EnvironmentSnapshot(new FlagStore(set), this.#marksOf(set.environment)),
+    );
   }
 
   /** The environment's current snapshot, or undefined when the environment does not exist. */
@@ -58,5 +68,24 @@ export class Snapshots {
   /** The revision this process serves for `environment`; undefined when it holds none. */
   revision(environment: string): number | undefined {
     return this.#current.get(environment)?.revision;
+  }
+
+  /** Every environment's flags evaluated since the last call (environments with none left out). */
+  drainUsage(): Map<string, Set<string>> {
+    const drained = new Map<string, Set<string>>();
+    for (const [environment, marks] of this.#usage) {
+      const keys = marks.drain();
+      if (keys.size > 0) drained.set(environment, keys);
+    }
+    return drained;
+  }
+
+  #marksOf(environment: string): UsageMarks {
+    let marks = this.#usage.get(environment);
+    if (!marks) {
+      marks = new UsageMarks();
+      this.#usage.set(environment, marks);
+    }
+    return marks;
   }
 }

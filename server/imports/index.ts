@@ -1,0 +1,2 @@
+// The imports feature's module.
+export { importsFeature } from "./feature.js";
