@@ -42,7 +42,11 @@ export function clientEvaluateLane(
         req,
       );
       // A token not in memory yet is looked up by the route (which then caches it for the lane).
-      const principal = admitCachedBrowserRequest(deps, { authorization: headers.authorization, origin, caller });
+      const principal = admitCachedBrowserRequest(deps, {
+        authorization: headers.authorization,
+        origin,
+        caller,
+      });
       if (principal === undefined) return next(req, res);
       environment = principal.environment;
     } catch {

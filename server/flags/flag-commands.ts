@@ -35,8 +35,7 @@ export async function createFlagWork(
   { actor }: Actor,
 ): Promise<ChangeWork<ReturnType<typeof toFlagOut>>> {
   const { variants, offVariant } = resolveVariants(input.type, input.variants, input.offVariant);
-  if (await findFlag(tx, input.key))
-    throw errors.conflict(`a flag with key \`${input.key}\` already exists`);
+  if (await findFlag(tx, input.key)) throw errors.conflict(`a flag with key \`${input.key}\` already exists`);
   const flag = await tx
     .insert(flags)
     .values({

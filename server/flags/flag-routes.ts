@@ -128,7 +128,9 @@ export function flagRoutes(deps: AppDeps, lifecycle: LifecycleOptions = {}) {
     }),
     async (c) =>
       c.json(
-        await read((await archiveFlag(deps, c.req.valid("param").key, { actor: actorOf(c.var.principal) })).key),
+        await read(
+          (await archiveFlag(deps, c.req.valid("param").key, { actor: actorOf(c.var.principal) })).key,
+        ),
         200,
       ),
   );

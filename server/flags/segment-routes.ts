@@ -48,7 +48,9 @@ export function segmentRoutes(deps: AppDeps) {
       c.json(
         {
           segments: await Promise.all(
-            (await listSegments(deps.db)).map(async (s) => toSegmentOut(s, await segmentUses(deps.db, s.key))),
+            (await listSegments(deps.db)).map(async (s) =>
+              toSegmentOut(s, await segmentUses(deps.db, s.key)),
+            ),
           ),
         },
         200,

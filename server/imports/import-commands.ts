@@ -32,17 +32,21 @@ function createBody(plan: FlagPlan) {
  * there is skipped here, with the reason), then, unless it is a dry run, applied in one change:
  * every flag and state commits together with its audit events, or nothing does.
  */
-export function importUnleash(deps: ChangeDeps, req: ImportRequest, actor: string): ImportResult {
+export async function importUnleash(
+  deps: ChangeDeps,
+  req: ImportRequest,
+  actor: string,
+): Promise<ImportResult> {
   const unleashEnvs = new Set([
     ...(req.data.featureEnvironments ?? []).map((e) => e.environment),
     ...req.data.featureStrategies.flatMap((s) => (s.environment ? [s.environment] : [])),
   ]);
-  const environments = [...unleashEnvs]
-    .map((e) => req.environmentMap?.[e] ?? e)
-    .filter((e) => findEnvironment(deps.db, e) !== undefined);
-  const existing = new Set(
-    req.data.features.map((f) => f.name).filter((k) => findFlag(deps.db, k) !== undefined),
-  );
+  const environments: string[] = [];
+  for (const e of [...unleashEnvs].map((u) => req.environmentMap?.[u] ?? u))
+    if ((await findEnvironment(deps.db, e)) !== undefined) environments.push(e);
+  const existing = new Set<string>();
+  for (const f of req.data.features)
+    if ((await findFlag(deps.db, f.name)) !== undefined) existing.add(f.name);
   const plan = planUnleashImport(req.data, { environments, environmentMap: req.environmentMap, existing });
 
   const flags: FlagPlan[] = [];
@@ -66,7 +70,12 @@ export function importUnleash(deps: ChangeDeps, req: ImportRequest, actor: strin
   const keys = new Set(flags.map((f) => f.key));
   for (const flag of flags)
     for (const state of Object.values(flag.environments)) {
-      const kept = state.prerequisites?.filter((p) => keys.has(p.flag) || findFlag(deps.db, p.flag));
+      let kept: typeof state.prerequisites;
+      if (state.prerequisites) {
+        kept = [];
+        for (const p of state.prerequisites)
+          if (keys.has(p.flag) || (await findFlag(deps.db, p.flag)) !== undefined) kept.push(p);
+      }
       if (state.prerequisites && kept && kept.length < state.prerequisites.length)
         flag.cannot.push("a dependency on a flag that is not imported is left out");
       if (state.prerequisites) state.prerequisites = kept;
@@ -74,18 +83,19 @@ export function importUnleash(deps: ChangeDeps, req: ImportRequest, actor: strin
   const result: ImportResult = { flags, skipped: plan.skipped, dryRun: req.dryRun, created: [] };
   if (req.dryRun || flags.length === 0) return result;
 
-  commitChange(deps, (tx, now) => {
+  await commitChange(deps, async (tx, now) => {
     const done: ChangeWork<null> = { result: null, audit: [], touched: [] };
     const add = (w: ChangeWork<unknown>) => {
       done.audit.push(...w.audit);
       done.touched.push(...w.touched);
     };
     // Parents first: a prerequisite is checked against flags that exist.
-    for (const flag of flags) add(createFlagWork(tx, now, CreateFlagBody.parse(createBody(flag)), { actor }));
+    for (const flag of flags)
+      add(await createFlagWork(tx, now, CreateFlagBody.parse(createBody(flag)), { actor }));
     for (const flag of flags)
       for (const [env, state] of Object.entries(flag.environments))
         add(
-          applyStatePatch(tx, now, flag.key, env, FlagStatePatch.parse(state), {
+          await applyStatePatch(tx, now, flag.key, env, FlagStatePatch.parse(state), {
             actor,
             detail: { source: "import from Unleash" },
           }),

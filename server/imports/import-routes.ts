@@ -62,10 +62,10 @@ export function importRoutes(deps: AppDeps) {
         ...errorResponses(400, 401, 403),
       },
     }),
-    (c) => {
+    async (c) => {
       const input = c.req.valid("json");
       return c.json(
-        importUnleash(
+        await importUnleash(
           deps,
           { data: input.export, dryRun: input.dryRun === true, environmentMap: input.environments },
           actorOf(c.var.principal),

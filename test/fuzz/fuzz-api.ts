@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Agent, request } from "node:http";
 import fc from "fast-check";
+import type { SqliteStore } from "../../server/kernel/db/sqlite-store.js";
 import { ADMIN, api, freePort, startServer } from "../helpers/server.js";
 import { GOOD, rightToken } from "./good-bodies.js";
 import {
@@ -299,7 +300,8 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzStats> {
       ms: 0,
     };
     const reached = new Set<string>();
-    const sqlite = server.deps.database.sqlite;
+    // The fuzz reads the SQLite connection itself: it runs on the default (SQLite) store.
+    const sqlite = (server.deps.database as SqliteStore).sqlite;
     // total_changes() counts every row the server's connection wrote: unchanged, nothing was
     // written. When it moved on a 4xx (a write rolled back counts too), the digests decide.
     const writes = () => (sqlite.prepare("select total_changes() n").get() as { n: number }).n;

@@ -44,31 +44,38 @@ describe("audit retention on a real server (ROLLGUARD_AUDIT_RETENTION_DAYS)", ()
 });
 
 describe("pruneAudit", () => {
-  const t = testApp();
+  let t: Awaited<ReturnType<typeof testApp>>;
+  beforeAll(async () => {
+    t = await testApp();
+  });
   afterAll(() => t.close());
-  const insert = (rows: Array<Partial<typeof auditEvents.$inferInsert>>) =>
-    t.deps.db
-      .insert(auditEvents)
-      .values(rows.map((r) => ({ at: 0, actor: "token:ci (1)", action: "flag.updated", ...r })))
-      .run();
+  const insert = async (rows: Array<Partial<typeof auditEvents.$inferInsert>>) => {
+    // In slices: one statement's parameters stay within SQLite's and PostgreSQL's limits.
+    for (let i = 0; i < rows.length; i += 200)
+      await t.deps.db
+        .insert(auditEvents)
+        .values(
+          rows.slice(i, i + 200).map((r) => ({ at: 0, actor: "token:ci (1)", action: "flag.updated", ...r })),
+        );
+  };
 
-  it("keeps each environment's newest events (the change log's reach) and each flag's last by every actor", () => {
-    t.deps.db.delete(auditEvents).run();
+  it("keeps each environment's newest events (the change log's reach) and each flag's last by every actor", async () => {
+    await t.deps.db.delete(auditEvents);
     const old = 1_000;
     // 1,200 old events in production for one flag, the newest of them by the guard.
-    insert(Array.from({ length: 1_199 }, () => ({ at: old, flagKey: "f", environment: "production" })));
-    insert([
+    await insert(Array.from({ length: 1_199 }, () => ({ at: old, flagKey: "f", environment: "production" })));
+    await insert([
       { at: old, flagKey: "f", environment: "production", actor: "guard", action: "guard.rolled_back" },
     ]);
     // Old events elsewhere: a flag in staging, and one without environment or flag.
-    insert([
+    await insert([
       { at: old, flagKey: "g", environment: "staging", actor: "a" },
       { at: old, flagKey: "g", environment: "staging", actor: "b" },
       { at: old, flagKey: null, environment: null, action: "token.created" },
       { at: 10 * DAY, flagKey: null, environment: null, action: "token.created" },
     ]);
-    const deleted = pruneAudit(t.deps.db, 5 * DAY, 100);
-    const left = t.deps.db.select().from(auditEvents).all();
+    const deleted = await pruneAudit(t.deps.database, 5 * DAY, 100);
+    const left = await t.deps.db.select().from(auditEvents);
     const production = left.filter((e) => e.environment === "production");
     expect(production.length).toBe(AUDIT_KEEP_PER_ENVIRONMENT);
     // The newest ones, not some.
@@ -78,17 +85,17 @@ describe("pruneAudit", () => {
     expect(left.filter((e) => e.action === "token.created").map((e) => e.at)).toEqual([10 * DAY]);
     expect(deleted).toBe(1_200 - AUDIT_KEEP_PER_ENVIRONMENT + 1);
     // Who changed it last, and last other than the guard: both still answered.
-    expect(lastAudit(t.deps.db, "f", "production")?.actor).toBe("guard");
-    expect(lastAudit(t.deps.db, "f", "production", "guard")?.actor).toBe("token:ci (1)");
+    expect((await lastAudit(t.deps.db, "f", "production"))?.actor).toBe("guard");
+    expect((await lastAudit(t.deps.db, "f", "production", "guard"))?.actor).toBe("token:ci (1)");
     // A second run has nothing left to do.
-    expect(pruneAudit(t.deps.db, 5 * DAY)).toBe(0);
+    expect(await pruneAudit(t.deps.database, 5 * DAY)).toBe(0);
   });
 
   it("leaves the change log alone: catch-up still works after pruning", async () => {
     await t.call("POST", "/api/flags", { key: "h", type: "boolean" });
     const revision = t.deps.snapshots.get("production")!.revision;
     await t.call("PATCH", "/api/flags/h/environments/production", { percentage: 40 });
-    pruneAudit(t.deps.db, Date.now() + DAY);
-    expect(changesBetween(t.deps.db, "production", revision, revision + 1)?.length).toBe(1);
+    await pruneAudit(t.deps.database, Date.now() + DAY);
+    expect((await changesBetween(t.deps.db, "production", revision, revision + 1))?.length).toBe(1);
   });
 });

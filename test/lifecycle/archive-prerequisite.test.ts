@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { testApp } from "../helpers/app.js";
 
-let t: ReturnType<typeof testApp>;
-beforeEach(() => {
-  t = testApp();
+let t: Awaited<ReturnType<typeof testApp>>;
+beforeEach(async () => {
+  t = await testApp();
 });
 afterEach(() => t.close());
 

@@ -14,9 +14,9 @@ const queries = {
   failures: 'sum by (arm)(http_requests_total{flag="checkout", code=~"5.."})',
 };
 
-let h: ReturnType<typeof guardHarness>;
+let h: Awaited<ReturnType<typeof guardHarness>>;
 beforeEach(async () => {
-  h = guardHarness();
+  h = await guardHarness();
   await h.flag(FLAG, 10);
 });
 afterEach(() => h.close());

@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import type { Store } from "../db/database.js";
 import { environments } from "../db/schema.js";
 import type { Snapshots } from "../snapshot/snapshots.js";
-import type { ChangeBus, PublishedChange } from "./change-bus.js";
-import { changesBetween } from "./change-log.js";
+import type { ChangeBus, FlagChange, PublishedChange, SegmentChange } from "./change-bus.js";
+import { changesBetween, type LoggedChange } from "./change-log.js";
 
 /**
  * Puts committed changes on the bus in revision order, once each, whoever committed them. A
@@ -76,14 +76,7 @@ export class ChangeFeed {
       this.bus.reset(environment);
       return;
     }
-    for (const r of logged) {
-      const flag = JSON.parse(r.payload) as PublishedChange["flag"] | null;
-      this.bus.publish(
-        r.kind === "patch" && flag
-          ? { environment, revision: r.revision, kind: "patch", flagKey: r.flagKey, flag }
-          : { environment, revision: r.revision, kind: "delete", flagKey: r.flagKey },
-      );
-    }
+    for (const r of logged) this.bus.publish(loggedChange(environment, r));
   }
 
   #serial(environment: string, work: () => Promise<void>): Promise<void> {
@@ -94,5 +87,28 @@ export class ChangeFeed {
       if (this.#queues.get(environment) === settled) this.#queues.delete(environment);
     });
     return next;
+  }
+}
+
+/** A change-log row as the change it records (another instance committed it). */
+function loggedChange(environment: string, r: LoggedChange): PublishedChange {
+  const { revision } = r;
+  switch (r.kind) {
+    case "patch": {
+      const flag = JSON.parse(r.payload) as FlagChange["flag"] | null;
+      return flag
+        ? { environment, revision, kind: "patch", flagKey: r.flagKey, flag }
+        : { environment, revision, kind: "delete", flagKey: r.flagKey };
+    }
+    case "delete":
+      return { environment, revision, kind: "delete", flagKey: r.flagKey };
+    case "segment": {
+      const segment = JSON.parse(r.payload) as SegmentChange["segment"] | null;
+      return segment
+        ? { environment, revision, kind: "segment", segmentKey: r.flagKey, segment }
+        : { environment, revision, kind: "segment_delete", segmentKey: r.flagKey };
+    }
+    case "segment_delete":
+      return { environment, revision, kind: "segment_delete", segmentKey: r.flagKey };
   }
 }
