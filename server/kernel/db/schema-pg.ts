@@ -21,6 +21,12 @@ export const flags = pgTable("flags", {
   variants: text("variants").$type<Array<{ key: string; value: unknown }>>().notNull(),
   offVariant: text("off_variant").notNull(),
   clientVisible: boolean("client_visible").notNull().default(false),
+  /** What the flag is for (server/flags/flag-kinds.ts); it sets the expected lifetime. */
+  kind: text("kind", { enum: ["release", "experiment", "operational", "kill-switch", "permission"] })
+    .notNull()
+    .default("release"),
+  /** Expected lifetime in days, when it differs from the kind's; null: the kind's. */
+  lifetimeDays: integer("lifetime_days"),
   archivedAt: bigint("archived_at", { mode: "number" }),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
@@ -40,7 +46,16 @@ export const flagStates = pgTable(
     percentageMilli: integer("percentage_milli").notNull(),
     stickiness: text("stickiness").notNull(),
     salt: text("salt").notNull(),
+    /** sdk/core's Bucketing: `unleash` for flags imported from Unleash (docs/import-unleash.md). */
+    bucketing: text("bucketing", { enum: ["rollguard-v1", "unleash"] })
+      .notNull()
+      .default("rollguard-v1"),
     rules: text("rules").$type<unknown[]>().notNull(),
+    /** [{ flag, variants }]: flags that must give one of those variants for this one to serve. */
+    prerequisites: text("prerequisites")
+      .$type<Array<{ flag: string; variants: string[] }>>()
+      .notNull()
+      .default("[]" as unknown as Array<{ flag: string; variants: string[] }>),
     weights: text("weights").$type<Array<{ variant: string; weight: number }>>().notNull(),
     version: integer("version").notNull(),
     /** The percentage before the last guard rollback, so a person can restore it. */
@@ -50,10 +65,38 @@ export const flagStates = pgTable(
   (t) => [primaryKey({ columns: [t.flagKey, t.environment] })],
 );
 
+/**
+ * Named audiences of the instance, shared by every environment (like a flag's definition), that
+ * rules reference by key. A change to one is one change per environment, through the change path.
+ */
+export const segments = pgTable("segments", {
+  key: text("key").primaryKey(),
+  description: text("description").notNull().default(""),
+  idAttribute: text("id_attribute").notNull().default("userId"),
+  ids: text("ids").$type<string[]>().notNull(),
+  /** Conditions as in a rule (sdk/core's Condition). */
+  conditions: text("conditions").$type<unknown[]>().notNull(),
+  version: integer("version").notNull(),
+  createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+});
+
+/** When each flag was last evaluated in each environment, as far as the server knows. */
+export const flagUsage = pgTable(
+  "flag_usage",
+  {
+    flagKey: text("flag_key").notNull(),
+    environment: text("environment").notNull(),
+    lastEvaluatedAt: bigint("last_evaluated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.flagKey, t.environment] })],
+);
+
 export const tokens = pgTable("tokens", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
-  scope: text("scope", { enum: ["admin", "server", "client"] }).notNull(),
+  /** `read`: the admin API's reads only (GET), for wall dashboards and CI jobs. */
+  scope: text("scope", { enum: ["admin", "read", "server", "client"] }).notNull(),
   environment: text("environment"),
   /** SHA-256 of the secret; the secret itself is shown once and never stored. */
   hash: text("hash").notNull().unique(),
@@ -61,6 +104,14 @@ export const tokens = pgTable("tokens", {
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
   createdBy: text("created_by").notNull(),
   revokedAt: bigint("revoked_at", { mode: "number" }),
+  /** After it the token no longer works; null: it never expires. */
+  expiresAt: bigint("expires_at", { mode: "number" }),
+  /** The secret before the last rotation, valid until `previousValidUntil` (the grace period). */
+  previousHash: text("previous_hash").unique(),
+  previousValidUntil: bigint("previous_valid_until", { mode: "number" }),
+  rotatedAt: bigint("rotated_at", { mode: "number" }),
+  /** When a request last used it, written at most once a minute (not on every request). */
+  lastUsedAt: bigint("last_used_at", { mode: "number" }),
 });
 
 export const auditEvents = pgTable(
@@ -85,8 +136,9 @@ export const changeLog = pgTable(
   {
     environment: text("environment").notNull(),
     revision: integer("revision").notNull(),
+    /** The flag's key; for the segment kinds, the segment's. */
     flagKey: text("flag_key").notNull(),
-    kind: text("kind", { enum: ["patch", "delete"] }).notNull(),
+    kind: text("kind", { enum: ["patch", "delete", "segment", "segment_delete"] }).notNull(),
     payload: text("payload").notNull(),
   },
   (t) => [primaryKey({ columns: [t.environment, t.revision] })],
@@ -164,6 +216,11 @@ export const webhooks = pgTable("webhooks", {
   url: text("url").notNull(),
   /** Events it receives, e.g. ["guard.rolled_back", "plan.*"]; empty means all. */
   events: text("events").$type<string[]>().notNull(),
+  /** The signing secret, stored as it is: an HMAC can only be made with the secret itself. */
+  secret: text("secret").notNull().default(""),
+  /** The secret before the last rotation, still signed with until `previousSecretUntil`. */
+  previousSecret: text("previous_secret"),
+  previousSecretUntil: bigint("previous_secret_until", { mode: "number" }),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
 });
 
