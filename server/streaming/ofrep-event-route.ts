@@ -41,9 +41,9 @@ export function ofrepEventRoutes(deps: AppDeps, hub: OfrepEventHub) {
         ...errorResponses(400, 401, 403, 404, 503),
       },
     }),
-    (c) => {
+    async (c) => {
       const channel = c.req.valid("query").channel;
-      const principal = channel ? principalOfChannel(deps.db, channel) : null;
+      const principal = channel ? await principalOfChannel(deps.db, channel) : null;
       if (!principal)
         throw problems.unauthorized(
           "this channel names no live token: post /ofrep/v1/evaluate/flags again and use the eventStreams it answers",

@@ -22,12 +22,12 @@ export function eventChannelOf(principal: Principal, secret: string): string | n
 }
 
 /** The live client or server token a channel names, or null (unknown, forged or revoked). */
-export function principalOfChannel(db: Db, channel: string): Principal | null {
+export async function principalOfChannel(db: Db, channel: string): Promise<Principal | null> {
   const dot = channel.indexOf(".");
   if (dot <= 0 || channel.length > 200) return null;
   const id = channel.slice(0, dot);
   const given = Buffer.from(channel.slice(dot + 1));
-  const row = db.select().from(tokens).where(eq(tokens.id, id)).get();
+  const [row] = await db.select().from(tokens).where(eq(tokens.id, id));
   if (!row || row.revokedAt !== null || row.scope === "admin" || row.environment === null) return null;
   const expected = Buffer.from(mac(row.hash, row.id));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
