@@ -129,9 +129,9 @@ describe("token lifecycle", () => {
       (t: { id: string }) => t.id === created.body.id,
     );
     expect(listed.lastUsedAt).toBe(new Date(usedAt).toISOString());
-    expect(server.deps.tokens.flushLastUsed()).toBeGreaterThanOrEqual(1);
+    expect(await server.deps.tokens.flushLastUsed()).toBeGreaterThanOrEqual(1);
     expect(row()?.lastUsedAt).toBe(usedAt);
     // Nothing used since: the next flush writes nothing for it.
-    expect(server.deps.tokens.flushLastUsed()).toBe(0);
+    expect(await server.deps.tokens.flushLastUsed()).toBe(0);
   });
 });

@@ -27,32 +27,47 @@ export class StoreInUseError extends Error {
  * the one writer; `synchronous = NORMAL` keeps every committed transaction across a process
  * crash (SIGKILL), which is the failure this service must survive.
  *
- * The file is held with `locking_mode = EXCLUSIVE` from the start: the operating system's lock
- * on the file is this process's until it exits (also by SIGKILL), so a second process on the same
- * file is refused at once with `StoreInUseError` instead of serving flags it never hears change.
+ * The process holds a lock file beside the database (`<file>-lock`, a SQLite file held with
+ * `locking_mode = EXCLUSIVE`): the operating system's lock on it is this process's until it
+ * exits (also by SIGKILL), so a second Rollguard process on the same database is refused at once
+ * with `StoreInUseError` instead of serving flags it never hears change. The database itself
+ * stays in plain WAL mode, so `rollguard backup` can read it while the server writes.
  */
 export function openSqlite(file: string): SqliteStore {
   if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
+  const lock = file === ":memory:" ? undefined : holdLock(file);
   const sqlite = new Database(file);
-  try {
-    sqlite.pragma("locking_mode = EXCLUSIVE");
-    sqlite.pragma("busy_timeout = 0");
-    sqlite.pragma("journal_mode = WAL");
-    // Taking the write lock once keeps it (exclusive mode) until the connection closes.
-    sqlite.exec("BEGIN EXCLUSIVE; COMMIT");
-  } catch (error) {
-    sqlite.close();
-    if ((error as { code?: string }).code?.startsWith("SQLITE_BUSY")) throw new StoreInUseError(file);
-    throw error;
-  }
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: migrationsFolder("sqlite") });
-  return sqliteStore(file, sqlite, db);
+  return sqliteStore(file, sqlite, db, lock);
 }
 
-function sqliteStore(file: string, sqlite: Database.Database, db: Db): SqliteStore {
+/** Takes the lock file of `file` for this process, or throws `StoreInUseError`. */
+function holdLock(file: string): Database.Database {
+  const lock = new Database(`${file}-lock`);
+  try {
+    lock.pragma("locking_mode = EXCLUSIVE");
+    lock.pragma("busy_timeout = 0");
+    // Taking the write lock once keeps it (exclusive mode) until the connection closes.
+    lock.exec("BEGIN EXCLUSIVE; COMMIT");
+    return lock;
+  } catch (error) {
+    lock.close();
+    if ((error as { code?: string }).code?.startsWith("SQLITE_BUSY")) throw new StoreInUseError(file);
+    throw error;
+  }
+}
+
+function sqliteStore(
+  file: string,
+  sqlite: Database.Database,
+  db: Db,
+  lock: Database.Database | undefined,
+): SqliteStore {
   // One connection, so one transaction at a time: a writer waits for the one before it, and no
   // other write can land inside an open transaction while its work awaits.
   let queue: Promise<unknown> = Promise.resolve();
@@ -87,6 +102,7 @@ function sqliteStore(file: string, sqlite: Database.Database, db: Db): SqliteSto
       // Waits for a transaction still open, so closing never cuts one off.
       await queue;
       if (sqlite.open) sqlite.close();
+      if (lock?.open) lock.close();
     },
   };
 }
