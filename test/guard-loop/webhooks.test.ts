@@ -58,7 +58,7 @@ describe("webhooks of a rollback", () => {
     });
     const { call, token, server } = await guardedServer({ baseDelayMs: 10 });
     await call("POST", "/api/environments/production/webhooks", { url, events: ["guard.rolled_back"] });
-    tickGuards(server.deps, Date.now());
+    await tickGuards(server.deps, Date.now());
     expect((await postMetrics(server.url, token, broken)).status).toBe(202);
     expect((await tickGuards(server.deps, Date.now()))[0]!.action).toBe("rolled_back");
 
@@ -94,7 +94,7 @@ describe("webhooks of a rollback", () => {
     };
     const { call, token, server } = await guardedServer({ fetch: counting, baseDelayMs: 20, retries: 5 });
     await call("POST", "/api/environments/production/webhooks", { url: closed });
-    tickGuards(server.deps, Date.now());
+    await tickGuards(server.deps, Date.now());
     await postMetrics(server.url, token, broken);
 
     const started = performance.now();
@@ -116,7 +116,7 @@ describe("webhooks of a rollback", () => {
     const url = await listen(() => null); // accepts, never responds
     const { call, token, server } = await guardedServer({ timeoutMs: 100, retries: 1, baseDelayMs: 10 });
     await call("POST", "/api/environments/production/webhooks", { url });
-    tickGuards(server.deps, Date.now());
+    await tickGuards(server.deps, Date.now());
     await postMetrics(server.url, token, broken);
     const started = performance.now();
     expect((await tickGuards(server.deps, Date.now()))[0]!.action).toBe("rolled_back");

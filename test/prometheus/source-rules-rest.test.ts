@@ -115,12 +115,12 @@ describe("a guard rule's Prometheus source over REST", () => {
 
   it("a tick without a poll holds the sourced rule as `query failed`: no counts, no pass", async () => {
     await h.guard(FLAG, [{ preset: "errors-vs-control", source: { kind: "prometheus", url, queries } }]);
-    h.tick(); // opens the run
+    await h.tick(); // opens the run
     await h.post(FLAG, {
       treatment: { exposures: 1000, failures: 0 },
       control: { exposures: 9000, failures: 0 },
     });
-    for (let i = 0; i < 4; i++) h.tick();
+    for (let i = 0; i < 4; i++) await h.tick();
     const g = (await h.call("GET", GUARD)).body;
     expect(g.state).toBe("no_data");
     expect(g.evidence[0].source).toMatchObject({ kind: "prometheus", state: "query_failed" });
@@ -137,7 +137,7 @@ describe("a guard rule's Prometheus source over REST", () => {
       { labels: { arm: "control" }, value: c },
     ];
     let values = { t: 0, c: 0 };
-    const tick = () => {
+    const tick = async () => {
       const reading: SourceReading = {
         at: h.now(),
         results: {
@@ -145,22 +145,22 @@ describe("a guard rule's Prometheus source over REST", () => {
           failures: { ok: true, series: series(0, 0) },
         },
       };
-      tickGuards(h.deps, h.now(), {}, new Map([[key, reading]]));
+      await tickGuards(h.deps, h.now(), {}, new Map([[key, reading]]));
       h.advance(5000);
     };
-    tick(); // opens the run
-    tick(); // the baseline
+    await tick(); // opens the run
+    await tick(); // the baseline
     values = { t: 300, c: 2700 };
-    tick(); // one scrape's counts
+    await tick(); // one scrape's counts
     expect((await h.call("GET", GUARD)).body.state).toBe("healthy");
     // A minute without a scrape: twelve ticks, twice noDataMs (30 s); the verdict stays.
-    for (let i = 0; i < 12; i++) tick();
+    for (let i = 0; i < 12; i++) await tick();
     let g = (await h.call("GET", GUARD)).body;
     expect(g.state).toBe("healthy");
     expect(g.evidence[0].source.detail).toMatch(/no new samples since the last poll/);
     expect(g.evidence[0].metric.treatment.n).toBe(300);
     // Nothing changes for 120 s since the last change: no data, holding.
-    for (let i = 0; i < 12; i++) tick();
+    for (let i = 0; i < 12; i++) await tick();
     g = (await h.call("GET", GUARD)).body;
     expect(g.state).toBe("no_data");
     expect(g.evidence[0].source).toMatchObject({ state: "no_data" });
