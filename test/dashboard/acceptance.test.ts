@@ -197,7 +197,7 @@ describe.skipIf(skipBrowser)("dashboard acceptance (real server, chromium, strea
     const created = await dashboard.api("POST", "/api/flags/stepwise/environments/production/plans", {
       stages: [
         { percentage: 10, minHold: 0 },
-        { percentage: 40, minHold: "1500ms" },
+        { percentage: 40, minHold: "4s" },
         { percentage: 100, minHold: 0 },
       ],
     });
@@ -205,14 +205,15 @@ describe.skipIf(skipBrowser)("dashboard acceptance (real server, chromium, strea
     const { context, page } = await signedInPage(browser, dashboard, { hash: "#/flags/stepwise/production" });
     const timeline = page.getByRole("list", { name: /Stages of plan_/ });
     const current = timeline.locator('li[aria-current="step"]');
-    // the first stage (no hold) is passed at the next tick; the second holds 1.5 s
+    // the first stage (no hold) is passed at the next tick; the second holds 4 s (long enough for
+    // the page to load on a loaded machine before it passes)
     await current.filter({ hasText: "40%" }).filter({ hasText: "its minimum hold" }).waitFor();
     expect(await timeline.locator("li.stage-done").count()).toBe(1);
     expect(await page.locator(".stage-progress").innerText()).toMatch(/Held/);
     await until(
       async () => (await timeline.locator("li.stage-done").count()) === 3,
       "every stage done",
-      4000,
+      10_000,
     );
     expect(await current.count()).toBe(0);
     expect((await flagState(dashboard, "stepwise")).percentage).toBe(100);
