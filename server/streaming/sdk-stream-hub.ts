@@ -117,8 +117,17 @@ export class StreamHub {
       return true;
     }
     // The change log is in the store (shared by every instance); live changes queue meanwhile.
-    missedEvents(this.deps.db, environment, lastEventId, snapshot.revision).then(
-      (missed) => connection.open([this.#retry, ...(missed ?? [snapshot.view(PUT)])], snapshot.revision),
+    // A client may be ahead of this instance: it saw a revision on another instance that this
+    // one's feed has not applied yet. When the store has that revision, the client already holds
+    // everything up to it: start there, so the feed's later publish of it is not sent twice.
+    const ahead = lastEventId > snapshot.revision;
+    const from = ahead ? snapshot.revision : lastEventId;
+    const until = ahead ? lastEventId : snapshot.revision;
+    missedEvents(this.deps.db, environment, from, until).then(
+      (missed) =>
+        ahead && missed
+          ? connection.open([this.#retry], lastEventId)
+          : connection.open([this.#retry, ...(missed ?? [snapshot.view(PUT)])], snapshot.revision),
       (error) => {
         this.deps.log("the change log could not be read; sending the whole set", error);
         connection.open([this.#retry, snapshot.view(PUT)], snapshot.revision);
