@@ -270,20 +270,7 @@ export class TokenStore {
         })
         .where(eq(tokens.id, id))
         .returning();
-      if (!after) throw new Error("the token update returned no row");
-      return {
-        result: toTokenOut(after),
-        audit: [
-          {
-            actor,
-            action: "token.rotated",
-            environment: row.environment,
-            before: toTokenOut(row),
-            after: toTokenOut(after),
-          },
-        ],
-        touched: [],
-      };
+      return auditedUpdate(row, after, actor, "token.rotated");
     });
     this.#cache.clear();
     return { ...out, token: secret };
@@ -298,22 +285,26 @@ export class TokenStore {
         .set({ revokedAt: row.revokedAt ?? now })
         .where(eq(tokens.id, id))
         .returning();
-      if (!after) throw new Error("the token update returned no row");
-      return {
-        result: toTokenOut(after),
-        audit: [
-          {
-            actor,
-            action: "token.revoked",
-            environment: row.environment,
-            before: toTokenOut(row),
-            after: toTokenOut(after),
-          },
-        ],
-        touched: [],
-      };
+      return auditedUpdate(row, after, actor, "token.revoked");
     });
     this.#cache.clear();
     return out;
   }
+}
+
+/** A token change as the change path takes it: the new row, and its audit event before → after. */
+function auditedUpdate(
+  row: typeof tokens.$inferSelect,
+  after: typeof tokens.$inferSelect | undefined,
+  actor: string,
+  action: "token.rotated" | "token.revoked",
+) {
+  if (!after) throw new Error("the token update returned no row");
+  return {
+    result: toTokenOut(after),
+    audit: [
+      { actor, action, environment: row.environment, before: toTokenOut(row), after: toTokenOut(after) },
+    ],
+    touched: [],
+  };
 }
