@@ -87,25 +87,23 @@ export class RollguardMetrics {
             this.set({ source, result }, stats[source][result]);
       },
     });
-    // Gauges are read in the order they are registered: the first of each group reads its
-    // feature once per scrape and fills the ones registered after it.
     const eValue = new Gauge({
       name: "rollguard_guard_e_value",
       help: "Each guard rule's evidence of harm (e-value); it rolls back at rollguard_guard_rollback_threshold",
       labelNames: ["flag", "environment", "rule"],
-      registers: [], // registered below, after the gauge that fills it
+      registers,
     });
     const threshold = new Gauge({
       name: "rollguard_guard_rollback_threshold",
       help: "The e-value at which each guard rule rolls back (1/alpha)",
       labelNames: ["flag", "environment", "rule"],
-      registers: [], // registered below, after the gauge that fills it
+      registers,
     });
     const lastTick = new Gauge({
       name: "rollguard_guard_last_tick_timestamp_seconds",
       help: "When the guard last decided on each guarded flag",
       labelNames: ["flag", "environment"],
-      registers: [], // registered below, after the gauge that fills it
+      registers,
     });
     const guardState = new Gauge({
       name: "rollguard_guard_state",
@@ -131,18 +129,17 @@ export class RollguardMetrics {
         }
       }
     });
-    for (const g of [eValue, threshold, lastTick]) this.registry.registerMetric(g);
     const planStage = new Gauge({
       name: "rollguard_plan_stage",
       help: "Each active plan's current stage (1-based; 0 before its first), by flag, environment and plan",
       labelNames: ["flag", "environment", "plan"],
-      registers: [], // registered below, after the gauge that fills it
+      registers,
     });
     const planPercentage = new Gauge({
       name: "rollguard_plan_percentage",
       help: "The percentage each active plan's current stage sets",
       labelNames: ["flag", "environment", "plan"],
-      registers: [], // registered below, after the gauge that fills it
+      registers,
     });
     const planState = new Gauge({
       name: "rollguard_plan_state",
@@ -162,7 +159,6 @@ export class RollguardMetrics {
         for (const state of PLAN_STATES) planState.set({ ...at, state }, p.state === state ? 1 : 0);
       }
     });
-    for (const g of [planStage, planPercentage]) this.registry.registerMetric(g);
   }
 
   readonly #refreshers: Array<() => Promise<void>> = [];
