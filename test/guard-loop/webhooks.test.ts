@@ -1,5 +1,3 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { tickGuards } from "../../server/guard/guard-tick.js";
 import { type WebhookOptions, webhookDispatcherOf } from "../../server/webhooks/dispatcher.js";
@@ -7,14 +5,15 @@ import { postMetrics, report } from "../helpers/metrics.js";
 import { api, freePort, startServer } from "../helpers/server.js";
 import { eventually, sleep } from "../helpers/server-token.js";
 import { sqliteOf } from "../helpers/sqlite.js";
+import { type WebhookReceiver, webhookReceiver } from "../helpers/webhook-receiver.js";
 
 type Running = Awaited<ReturnType<typeof startServer>>;
 let server: Running | undefined;
-let receiver: Server | undefined;
+let receiver: WebhookReceiver | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
+  await receiver?.close();
   receiver = undefined;
 });
 
@@ -36,26 +35,10 @@ async function guardedServer(webhooks: WebhookOptions, tickMs = 3_600_000) {
   return { call, token, server };
 }
 
-async function listen(handler: (req: IncomingMessage, body: string) => number | null) {
-  receiver = createHttpServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      const status = handler(req, body);
-      if (status !== null) res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((r) => receiver!.listen(0, "127.0.0.1", () => r()));
-  return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-}
-
 describe("webhooks of a rollback", () => {
   it("a real receiver gets the JSON of guard.rolled_back", async () => {
-    const got: Array<{ headers: IncomingMessage["headers"]; body: Record<string, unknown> }> = [];
-    const url = await listen((req, body) => {
-      got.push({ headers: req.headers, body: JSON.parse(body) });
-      return 204;
-    });
+    receiver = await webhookReceiver();
+    const { got, url } = receiver;
     const { call, token, server } = await guardedServer({ baseDelayMs: 10 });
     await call("POST", "/api/environments/production/webhooks", { url, events: ["guard.rolled_back"] });
     await tickGuards(server.deps, Date.now());
@@ -64,9 +47,10 @@ describe("webhooks of a rollback", () => {
 
     await eventually(() => got.length === 1, 5000, "the webhook");
     const [hook] = got;
+    const body = JSON.parse(hook!.body) as Record<string, unknown>;
     expect(hook!.headers["content-type"]).toBe("application/json");
     expect(hook!.headers["x-rollguard-event"]).toBe("guard.rolled_back");
-    expect(hook!.body).toMatchObject({
+    expect(body).toMatchObject({
       type: "guard.rolled_back",
       environment: "production",
       flagKey: "new-checkout",
@@ -80,7 +64,7 @@ describe("webhooks of a rollback", () => {
         ratio: { estimate: expect.any(Number), lower: expect.any(Number), upper: expect.any(Number) },
       },
     });
-    expect(Date.parse(String(hook!.body.at))).not.toBeNaN();
+    expect(Date.parse(String(body.at))).not.toBeNaN();
     await sleep(50);
     expect(got).toHaveLength(1); // a 2xx is delivered once
   });
@@ -113,7 +97,8 @@ describe("webhooks of a rollback", () => {
   });
 
   it("a receiver that never answers does not hold the tick either", async () => {
-    const url = await listen(() => null); // accepts, never responds
+    receiver = await webhookReceiver(() => null); // accepts, never responds
+    const { url } = receiver;
     const { call, token, server } = await guardedServer({ timeoutMs: 100, retries: 1, baseDelayMs: 10 });
     await call("POST", "/api/environments/production/webhooks", { url });
     await tickGuards(server.deps, Date.now());
@@ -124,7 +109,7 @@ describe("webhooks of a rollback", () => {
     // Two attempts, each given up after its 100 ms timeout, long after the rollback committed.
     await webhookDispatcherOf(server.deps).idle();
     expect(performance.now() - started).toBeGreaterThanOrEqual(200);
-    receiver!.closeAllConnections();
+    receiver.closeAllConnections();
   });
 
   it("the server's own loop rolls back a hard break (tick every 50 ms)", async () => {

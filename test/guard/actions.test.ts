@@ -1,11 +1,10 @@
-import { createServer as createHttpServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { tickGuards } from "../../server/guard/guard-tick.js";
 import { tickPlans } from "../../server/plans/tick-plans.js";
 import { postMetrics, report } from "../helpers/metrics.js";
 import { api, startServer } from "../helpers/server.js";
 import { eventually } from "../helpers/server-token.js";
+import { type WebhookReceiver, webhookReceiver } from "../helpers/webhook-receiver.js";
 
 /**
  * A rule's action, on a real server (HTTP on a free port, SQLite file, real webhook receiver):
@@ -16,11 +15,11 @@ import { eventually } from "../helpers/server-token.js";
 
 type Running = Awaited<ReturnType<typeof startServer>>;
 let server: Running | undefined;
-let receiver: Server | undefined;
+let receiver: WebhookReceiver | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
+  await receiver?.close();
   receiver = undefined;
 });
 
@@ -35,17 +34,9 @@ const healthy = report({
 });
 
 async function setup(action: "rollback" | "hold" | "notify") {
-  const hooks: Array<Record<string, unknown>> = [];
-  receiver = createHttpServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      hooks.push(JSON.parse(body));
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => receiver!.listen(0, "127.0.0.1", () => r()));
-  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await webhookReceiver();
+  const hookUrl = receiver.url;
+  const hooks = receiver.json;
   server = await startServer({ tickMs: 3_600_000, webhooks: { baseDelayMs: 10 } });
   const call = api(server.url);
   expect((await call("POST", "/api/flags", { key: FLAG, type: "boolean" })).status).toBe(201);
@@ -83,8 +74,8 @@ describe("a rule's action when harm is proven", () => {
     expect(event.detail.headline).toMatch(
       /^Rolled back to 0%: treatment failed 50 of 100 requests in the last 1 interval\(s\) against control's 0\.44%.*; fix the new path/,
     );
-    await eventually(() => hooks.length === 1, 5000, "the webhook");
-    expect(hooks[0]).toMatchObject({
+    await eventually(() => hooks().length === 1, 5000, "the webhook");
+    expect(hooks()[0]).toMatchObject({
       type: "guard.rolled_back",
       headline: event.detail.headline,
       evidence: { interval: event.detail.interval, breakerTest: event.detail.breakerTest },
@@ -109,8 +100,8 @@ describe("a rule's action when harm is proven", () => {
     expect(view.state).toBe("held");
     expect(view.evidence[0].fired.by).toBe("circuit_breaker");
     expect(view.evidence[0].headline).toMatch(/^Held at its percentage: treatment failed 50 of 100/);
-    await eventually(() => hooks.some((h) => h.type === "guard.held"), 5000, "the guard.held webhook");
-    expect(hooks.find((h) => h.type === "guard.held")).toMatchObject({ state: "held", flagKey: FLAG });
+    await eventually(() => hooks().some((h) => h.type === "guard.held"), 5000, "the guard.held webhook");
+    expect(hooks().find((h) => h.type === "guard.held")).toMatchObject({ state: "held", flagKey: FLAG });
 
     // The plan reads the guard's verdict and pauses; the flag is not touched.
     await tickPlans(deps, Date.now());
@@ -137,8 +128,8 @@ describe("a rule's action when harm is proven", () => {
     await postMetrics(url, token, broken);
     expect((await tickGuards(deps, Date.now()))[0]).toMatchObject({ action: "events", state: "warning" });
     expect(await percentage(call)).toBe(10);
-    await eventually(() => hooks.length === 1, 5000, "the webhook");
-    expect(hooks[0]).toMatchObject({ type: "guard.notify", state: "warning" });
-    expect(String(hooks[0]!.headline)).toMatch(/^Harm proven, notifying only: .*the flag keeps serving\.$/);
+    await eventually(() => hooks().length === 1, 5000, "the webhook");
+    expect(hooks()[0]).toMatchObject({ type: "guard.notify", state: "warning" });
+    expect(String(hooks()[0]!.headline)).toMatch(/^Harm proven, notifying only: .*the flag keeps serving\.$/);
   });
 });

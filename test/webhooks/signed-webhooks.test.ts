@@ -1,44 +1,25 @@
 import { readFileSync } from "node:fs";
-import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 // The receiver-side check exactly as the README shows it.
 import { verifyRollguardSignature } from "../../examples/webhook-receiver/receiver.mjs";
 import { webhookDispatcherOf } from "../../server/webhooks/dispatcher.js";
 import { api, startServer } from "../helpers/server.js";
 import { eventually } from "../helpers/server-token.js";
+import { type WebhookReceiver, webhookReceiver } from "../helpers/webhook-receiver.js";
 
 type Running = Awaited<ReturnType<typeof startServer>>;
 let server: Running | undefined;
-let receiver: Server | undefined;
+let receiver: WebhookReceiver | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
+  await receiver?.close();
   receiver = undefined;
 });
 
-interface Received {
-  headers: IncomingMessage["headers"];
-  body: string;
-}
-
-async function listen(status = 204) {
-  const got: Received[] = [];
-  receiver = createHttpServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      got.push({ headers: req.headers, body });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((r) => receiver!.listen(0, "127.0.0.1", () => r()));
-  return { got, url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` };
-}
-
 async function setUp() {
-  const { got, url } = await listen();
+  receiver = await webhookReceiver();
+  const { got, url } = receiver;
   server = await startServer({ webhooks: { baseDelayMs: 10 } });
   const call = api(server.url);
   await call("POST", "/api/flags", { key: "signed", type: "boolean" });
