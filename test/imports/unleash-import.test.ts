@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { type Context, InMemStorageProvider, Unleash } from "unleash-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FlagStore } from "../../sdk/core/index.js";
 import { createClient, type RollguardClient } from "../../sdk/node/index.js";
 import type { UnleashExportInput } from "../../server/imports/unleash-export.js";
 import { mulberry32, pick, randomInt } from "../helpers/prng.js";
@@ -217,51 +216,8 @@ describe("import from Unleash", () => {
     expect(enabledSomewhere).toBeGreaterThanOrEqual(10);
   }, 180_000);
 
-  // Dependencies become prerequisites; the core evaluates those once segments/prerequisites land.
-  const evaluatesPrerequisites = (() => {
-    const store = new FlagStore({
-      environment: "x",
-      revision: 1,
-      flags: [
-        {
-          key: "p",
-          type: "boolean",
-          variants: [
-            { key: "true", value: true },
-            { key: "false", value: false },
-          ],
-          offVariant: "false",
-          enabled: false,
-          percentage: 100,
-          stickiness: "userId",
-          salt: "p",
-          rules: [],
-          weights: [{ variant: "true", weight: 100 }],
-          version: 1,
-        },
-        {
-          key: "c",
-          type: "boolean",
-          variants: [
-            { key: "true", value: true },
-            { key: "false", value: false },
-          ],
-          offVariant: "false",
-          enabled: true,
-          percentage: 100,
-          stickiness: "userId",
-          salt: "c",
-          rules: [],
-          weights: [{ variant: "true", weight: 100 }],
-          version: 1,
-          prerequisites: [{ flag: "p", variants: ["true"] }],
-        },
-      ],
-    });
-    return store.evaluate("c", { userId: "u" }, false).value === false;
-  })();
-
-  it.skipIf(!evaluatesPrerequisites)("and for the flags with a dependency (prerequisites)", () => {
+  // Unleash dependencies become prerequisites, which the core evaluates.
+  it("and for the flags with a dependency (prerequisites)", () => {
     const keys = exactFlags(true);
     expect(keys).toEqual(["checkout-upsell"]);
     expect(compare(keys).mismatches).toEqual([]);
