@@ -1,6 +1,7 @@
 import { seedEnvironments } from "./flags/index.js";
 import { type RateLimitOptions, RateLimits } from "./kernel/auth/rate-limits.js";
 import { TokenStore } from "./kernel/auth/token-store.js";
+import { AuditFeed } from "./kernel/change/audit-feed.js";
 import { ChangeBus } from "./kernel/change/change-bus.js";
 import { ChangeFeed } from "./kernel/change/change-feed.js";
 import { type Clock, systemClock } from "./kernel/clock.js";
@@ -48,15 +49,28 @@ export async function createDeps(options: DepsOptions): Promise<AppDeps> {
   // Subscribed first, so every later listener of a change already reads the new snapshot.
   const snapshots = new Snapshots(database, bus);
   const feed = new ChangeFeed(database, bus, snapshots);
-  const base = { db: database.db, database, bus, feed, clock };
+  const audits = new AuditFeed(database, bus, log);
+  const base = { db: database.db, database, bus, feed, audits, clock };
   let leader: Leadership = singleLeader;
   let listening: ChangeListening = noListening;
   try {
     await snapshots.loadAll();
+    await audits.start();
     await seedEnvironments(base);
     if (database.dialect === "postgres") {
       const checkMs = options.clusterCheckMs ?? 1_000;
-      const listener = new ChangeListener(database.url, feed, checkMs, log);
+      const listener = new ChangeListener(
+        database.url,
+        {
+          notified: (environment, revision) => feed.notified(environment, revision),
+          audited: (id) => audits.notified(id),
+          catchUpAll: async () => {
+            await Promise.all([feed.catchUpAll(), audits.catchUp()]);
+          },
+        },
+        checkMs,
+        log,
+      );
       listening = listener;
       await listener.start();
       const advisory = new AdvisoryLeadership(database.url, checkMs, log);

@@ -14,8 +14,8 @@ export interface ObservabilityOptions {
 }
 
 /**
- * What an operator sees of the server: a log line for every committed change (who, what, before
- * → after), rollback (the rule and its evidence) and plan step, a periodic line of stream
+ * What an operator sees of the server: a log line for every change committed by this instance
+ * (who, what, before → after), rollback (the rule and its evidence) and plan step, a periodic line of stream
  * connects and drops, and `GET /metrics` for Prometheus. It only listens: the bus's committed
  * changes and audit events, and the other features' modules for their state.
  */
@@ -28,7 +28,9 @@ export const observabilityFeature: Feature<{ observability?: ObservabilityOption
     const offChanges = deps.bus.subscribe((change) =>
       metrics.changes.inc({ environment: change.environment }),
     );
-    const offAudit = deps.bus.onAudit((event) => {
+    // Committed here only: with several instances each event gets one line and one count in the
+    // cluster (from the instance that committed it), so summed counters and merged logs are right.
+    const offAudit = deps.bus.onAuditCommittedHere((event) => {
       metrics.auditEvents.inc({ action: event.action });
       if (event.action === "guard.rolled_back" && event.flagKey && event.environment)
         metrics.rollbacks.inc({ flag: event.flagKey, environment: event.environment });

@@ -41,14 +41,14 @@ export class RollguardMetrics {
 
   readonly auditEvents = new Counter({
     name: "rollguard_audit_events_total",
-    help: "Audit events committed, by action (flag.state.changed, guard.rolled_back, plan.advanced, …)",
+    help: "Audit events committed by this instance, by action (flag.state.changed, guard.rolled_back, plan.advanced, …)",
     labelNames: ["action"],
     registers: [this.registry],
   });
 
   readonly rollbacks = new Counter({
     name: "rollguard_guard_rollbacks_total",
-    help: "Rollbacks by the guard, by flag and environment",
+    help: "Rollbacks by the guard committed by this instance, by flag and environment",
     labelNames: ["flag", "environment"],
     registers: [this.registry],
   });

@@ -27,19 +27,20 @@ const DEFAULTS: Required<StreamOptions> = {
 
 /**
  * Committed audit events, live, for the dashboard: one `change` event per audit event of any
- * environment, with only who, what, which flag and when (no before/after, no detail), so the
- * payload stays small and nothing secret-bearing can ride along. The dashboard re-reads what it
- * shows when one arrives. Event ids count events since this process started; a reconnecting client
- * re-reads everything anyway, so there is no catch-up.
+ * environment, committed by this instance or any other on the same PostgreSQL (the bus's
+ * `onAuditAnywhere`: once each, in id order), with only who, what, which flag and when (no
+ * before/after, no detail), so the payload stays small and nothing secret-bearing can ride along.
+ * The dashboard re-reads what it shows when one arrives. An event's id is its audit event's id
+ * (`ready` carries the last one seen); a reconnecting client re-reads everything anyway, so there
+ * is no catch-up.
  */
 export class AdminStreamHub {
   readonly #streams: StreamRegistry<SseConnection>;
   #options = DEFAULTS;
-  #seq = 0;
 
-  constructor(deps: AppDeps) {
+  constructor(private readonly deps: AppDeps) {
     this.#streams = new StreamRegistry(deps, (c) => c, "admin stream");
-    deps.bus.onAudit((event) => this.#broadcast(event));
+    deps.bus.onAuditAnywhere((event) => this.#broadcast(event));
   }
 
   /** Connections open now, and opened and closed since start. */
@@ -68,12 +69,13 @@ export class AdminStreamHub {
       this.#streams.remove(ALL, c),
     );
     this.#streams.add(ALL, connection);
-    const ready = sseEvent("ready", this.#seq, JSON.stringify({ at: new Date().toISOString() }));
-    connection.open([retryHint(this.#options.retryMs), ready], this.#seq);
+    const last = this.deps.audits.last;
+    const ready = sseEvent("ready", last, JSON.stringify({ at: new Date().toISOString() }));
+    connection.open([retryHint(this.#options.retryMs), ready], last);
   }
 
   #broadcast(event: CommittedAudit): void {
-    const id = ++this.#seq;
+    const { id } = event;
     const set = this.#streams.in(ALL);
     if (!set || set.size === 0) return;
     const data: AdminChange = {

@@ -14,9 +14,11 @@ export interface RegistryDeps {
 }
 
 /**
- * The open streams of one hub, per environment, and their heartbeat. A heartbeat also ends the
- * streams of revoked tokens: revoking publishes nothing, so an open stream would otherwise live on;
- * its reconnect then gets 401 and stops.
+ * The open streams of one hub, per environment, and their heartbeat. A revoked token's streams are
+ * ended as soon as the revocation's audit event reaches this instance (`tokens.onRevoked`, whichever
+ * instance revoked it); revoking publishes no change, so an open stream would otherwise live on.
+ * Its reconnect then gets 401 and stops. The heartbeat checks for revoked tokens too, as the
+ * fallback for a revocation this instance did not hear of (a lost notification connection).
  */
 export class StreamRegistry<T> {
   readonly #byEnv = new Map<string, Set<T>>();
@@ -29,7 +31,17 @@ export class StreamRegistry<T> {
     private readonly deps: RegistryDeps,
     private readonly connectionOf: (stream: T) => SseConnection,
     private readonly name: string,
-  ) {}
+  ) {
+    deps.tokens.onRevoked((tokenId) => this.#endToken(tokenId));
+  }
+
+  #endToken(tokenId: string): void {
+    for (const set of this.#byEnv.values())
+      for (const stream of [...set]) {
+        const connection = this.connectionOf(stream);
+        if (connection.tokenId === tokenId) connection.end();
+      }
+  }
 
   get size(): number {
     return this.#count;

@@ -85,6 +85,14 @@ export class WebhookDispatcher {
       this.#pending.delete(reading);
       readDone();
     }
+    // A webhook without a secret could only send unsigned deliveries, which receivers must refuse:
+    // send it nothing and say so (the migrations give every webhook a secret; this is the backstop).
+    for (const w of targets.filter((t) => t.secret === ""))
+      this.deps.logger.error(
+        { webhookId: w.id, event: event.type },
+        `webhook ${w.id} has no signing secret; ${event.type} not sent: rotate its secret (POST /api/webhooks/${w.id}/rotate-secret)`,
+      );
+    targets = targets.filter((t) => t.secret !== "");
     if (targets.length === 0) return [];
     const id = randomUUID();
     const body = JSON.stringify({

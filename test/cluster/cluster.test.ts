@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -7,7 +9,7 @@ import { createClient } from "../../sdk/node/index.js";
 import { postMetrics, report } from "../helpers/metrics.js";
 import { freshPostgres, postgresAdminUrl, type TestDatabase } from "../helpers/postgres.js";
 import { mulberry32 } from "../helpers/prng.js";
-import { api, spawnServer } from "../helpers/server.js";
+import { ADMIN, api, spawnServer } from "../helpers/server.js";
 import { createToken, eventually, sleep } from "../helpers/server-token.js";
 import { openSse } from "../helpers/sse-reader.js";
 
@@ -42,6 +44,33 @@ async function kill(s: Instance) {
 
 async function ready(s: Instance) {
   return (await fetch(`${s.url}/readyz`)).json() as Promise<{ leader: boolean; notifications: boolean }>;
+}
+
+/** The dashboard's stream of audit events on one instance, read until `ready`. */
+async function adminStream(s: Instance) {
+  const stream = await openSse(`${s.url}/api/admin/stream`, { authorization: `Bearer ${ADMIN}` });
+  expect(stream.res.status).toBe(200);
+  const first = await stream.next(5_000);
+  expect(first?.event).toBe("ready");
+  return stream;
+}
+
+type Stream = Awaited<ReturnType<typeof openSse>>;
+interface AdminEvent {
+  id: number;
+  action: string;
+  flagKey: string | null;
+}
+
+/** Reads `change` events until `done` holds of what was read; every event read is returned. */
+async function readChanges(stream: Stream, done: (events: AdminEvent[]) => boolean, what: string) {
+  const events: AdminEvent[] = [];
+  while (!done(events)) {
+    const e = await stream.next(10_000);
+    if (!e) throw new Error(`${what}: no event after ${JSON.stringify(events)}`);
+    if (e.event === "change") events.push({ id: Number(e.id), ...JSON.parse(e.data) });
+  }
+  return events;
 }
 
 describe.skipIf(!reachable)("several instances on one PostgreSQL", () => {
@@ -132,6 +161,7 @@ describe.skipIf(!reachable)("several instances on one PostgreSQL", () => {
     const stream = await openSse(`${b.url}/api/sdk/stream`, { authorization: `Bearer ${token}` });
     const put = await stream.next(5_000);
     expect(put?.event).toBe("put");
+    const dashboard = await adminStream(b);
     // Cut every instance's LISTEN session from the outside, as a failover or a proxy would.
     const admin = new pg.Client({ connectionString: database!.url });
     await admin.connect();
@@ -155,7 +185,126 @@ describe.skipIf(!reachable)("several instances on one PostgreSQL", () => {
     }
     stream.close();
     expect(ids).toEqual([1, 2, 3].map((i) => Number(put?.id) + i));
+    // The audit events committed while B was deaf reach B's dashboard too, from the audit trail.
+    const seen = await readChanges(
+      dashboard,
+      (events) => events.filter((e) => e.flagKey === "deaf" && e.action === "flag.state.changed").length >= 3,
+      "the deaf PATCHes on B's admin stream",
+    );
+    dashboard.close();
+    const audit = await call("GET", "/api/audit?flag=deaf&action=flag.state.changed");
+    // (The flag's creation may come first: B hears of it after A answered the POST.)
+    expect(
+      seen.filter((e) => e.flagKey === "deaf" && e.action === "flag.state.changed").map((e) => e.id),
+    ).toEqual(audit.body.events.map((e: { id: number }) => e.id).reverse());
     expect((await ready(b)).notifications).toBe(true);
+  });
+
+  it("a dashboard on B sees every audit event committed through A or B once, in id order (20 changes)", async () => {
+    const call = api(a.url);
+    expect((await call("POST", "/api/flags", { key: "watched", type: "boolean" })).status).toBe(201);
+    const onB = await adminStream(b);
+    const onA = await adminStream(a);
+    // Two writers at once, one through each instance, so their audit ids interleave.
+    await Promise.all(
+      [a, b].map(async (through, w) => {
+        for (let i = 1; i <= 10; i++) {
+          const r = await api(through.url)("PATCH", "/api/flags/watched/environments/production", {
+            percentage: w * 50 + i,
+          });
+          if (r.status !== 200) throw new Error(`PATCH ${w}/${i}: ${r.status}`);
+        }
+      }),
+    );
+    const audit = await call("GET", "/api/audit?flag=watched&action=flag.state.changed");
+    const ids = audit.body.events.map((e: { id: number }) => e.id).reverse();
+    expect(ids).toHaveLength(20);
+    const enough = (events: AdminEvent[]) => events.some((e) => e.id === ids[19]);
+    for (const [name, stream] of [
+      ["B", onB],
+      ["A", onA],
+    ] as const) {
+      const events = await readChanges(stream, enough, `the 20th change on ${name}'s admin stream`);
+      stream.close();
+      // Once each and in id order, whichever instance committed it; exactly the trail's events.
+      const all = events.map((e) => e.id);
+      expect(all).toEqual([...new Set(all)].sort((x, y) => x - y));
+      const patches = events.filter((e) => e.flagKey === "watched" && e.action === "flag.state.changed");
+      expect(patches.map((e) => e.id)).toEqual(ids);
+    }
+  });
+
+  it("a token revoked (or rotated) through A is refused on B within 1 s, and its stream on B ends", async () => {
+    const revoked = await createToken(a.url);
+    const rotated = await createToken(a.url);
+    const flagsOnB = async (token: string) =>
+      (await fetch(`${b.url}/api/sdk/flags`, { headers: { authorization: `Bearer ${token}` } })).status;
+    // B holds both in its token cache (5 s), and streams to the first.
+    expect(await flagsOnB(revoked.token)).toBe(200);
+    expect(await flagsOnB(rotated.token)).toBe(200);
+    const stream = await openSse(`${b.url}/api/sdk/stream`, { authorization: `Bearer ${revoked.token}` });
+    expect((await stream.next(5_000))?.event).toBe("put");
+
+    expect((await api(a.url)("DELETE", `/api/tokens/${revoked.id}`)).status).toBe(200);
+    const refusedAfter = async (token: string) => {
+      const from = Date.now();
+      while ((await flagsOnB(token)) !== 401) {
+        if (Date.now() - from > 5_000) throw new Error("B still takes the token after 5 s");
+        await sleep(20);
+      }
+      return Date.now() - from;
+    };
+    expect(await refusedAfter(revoked.token)).toBeLessThan(1_000);
+    // The stream ends well before B's 15 s heartbeat would have looked at the token.
+    expect(await stream.waitEnd(2_000)).toBe(true);
+
+    const rotation = await api(a.url)("POST", `/api/tokens/${rotated.id}/rotate`, { graceSeconds: 0 });
+    expect(rotation.status).toBe(200);
+    expect(await refusedAfter(rotated.token)).toBeLessThan(1_000);
+    expect(await flagsOnB(rotation.body.token)).toBe(200);
+  });
+
+  it("a webhook gets each event once while two instances run: the committing one delivers", async () => {
+    const got: Array<{ type: string; id: string }> = [];
+    const receiver: Server = createHttpServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        got.push({ type: String(req.headers["x-rollguard-event"]), id: JSON.parse(body).id });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const call = api(a.url);
+      expect((await call("POST", "/api/flags", { key: "hooked", type: "boolean" })).status).toBe(201);
+      const hook = await call("POST", "/api/environments/production/webhooks", {
+        url,
+        events: ["schedule.*"],
+      });
+      expect(hook.status).toBe(201);
+      // Created through the instance that does not lead (it delivers schedule.created); applied by
+      // the leader's schedule loop (which delivers schedule.applied).
+      const [aState] = await Promise.all([ready(a), ready(b)]);
+      const [leader, other] = aState.leader ? [a, b] : [b, a];
+      const schedule = async (via: Instance, body: Record<string, unknown>) => {
+        const r = await api(via.url)("POST", "/api/flags/hooked/environments/production/schedules", body);
+        expect(r.status).toBe(201);
+      };
+      await schedule(other, { in: "300ms", percentage: 30 });
+      const count = (type: string) => got.filter((g) => g.type === type).length;
+      await eventually(() => count("schedule.applied") >= 1, 10_000, "schedule.applied");
+      // A last event through the leader: once it is in, anything the first two caused is too.
+      await schedule(leader, { in: "1h", percentage: 40 });
+      await eventually(() => count("schedule.created") >= 2, 10_000, "the second schedule.created");
+      await sleep(500);
+      expect(count("schedule.created")).toBe(2);
+      expect(count("schedule.applied")).toBe(1);
+      expect(new Set(got.map((g) => g.id)).size).toBe(got.length);
+    } finally {
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
   });
 
   it("SIGKILL after a 200 on either instance: the change is there after the restart", async () => {

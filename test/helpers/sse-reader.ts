@@ -57,6 +57,21 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       }
       return events.shift();
     },
+    /** Whether the server ended the stream (or it was closed here). */
+    ended: () => ended,
+    /** Resolves once the stream has ended; false when it is still open after `ms`. */
+    async waitEnd(ms = 2000): Promise<boolean> {
+      const deadline = Date.now() + ms;
+      while (!ended && Date.now() < deadline)
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+          waiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      return ended;
+    },
     close: () => abort.abort(),
   };
 }

@@ -45,10 +45,16 @@ const CACHE_TTL_MS = 5_000;
 /** The longest grace a rotation may give the old secret: 30 days. */
 export const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 
+/** The audit actions after which a token's cached lookups must go, on every instance. */
+const TOKEN_CHANGES = new Set(["token.revoked", "token.rotated"]);
+
 /**
  * Resolves bearer secrets to principals. Lookups are cached briefly because every SDK request is
- * authenticated; a revocation through this process clears the cache at once, and other instances
- * see it within the TTL. An expiry or the end of a rotation's grace is never cached past.
+ * authenticated. A revocation or rotation, through this instance or another on the same
+ * PostgreSQL, drops the token's cached lookups as soon as its audit event reaches this instance
+ * (the bus's `onAuditAnywhere`, within a notification's round trip); the TTL is only the fallback
+ * for a lost notification connection. An expiry or the end of a rotation's grace is never cached
+ * past. Listeners of `onRevoked` (the stream registries) end the token's open streams.
  *
  * Last use is kept in memory (one map write per request) and written by `flushLastUsed`, which
  * the flags feature calls once a minute: at most one write per token per minute, never one per
@@ -58,12 +64,42 @@ export class TokenStore {
   readonly #cache = new Map<string, { principal: Principal | null; until: number }>();
   readonly #adminHash: string | undefined;
   readonly #used = new Map<string, number>();
+  readonly #revokedListeners = new Set<(tokenId: string) => void>();
+  /** Bumped whenever lookups are dropped: a lookup read before the drop is not cached after it. */
+  #epoch = 0;
 
   constructor(
     private readonly deps: ChangeDeps,
     adminSecret: string | undefined,
   ) {
     this.#adminHash = adminSecret ? hashSecret(adminSecret) : undefined;
+    deps.bus.onAuditAnywhere((event) => {
+      if (!TOKEN_CHANGES.has(event.action)) return;
+      const id = (event.after as { id?: unknown } | null)?.id;
+      if (typeof id !== "string") return;
+      this.#forget(id);
+      if (event.action === "token.revoked")
+        for (const listener of this.#revokedListeners) {
+          try {
+            listener(id);
+          } catch {
+            // As on the bus: one broken listener must not keep the others from hearing.
+          }
+        }
+    });
+  }
+
+  /** Hears of each token revoked, here or on another instance (as its audit event arrives). */
+  onRevoked(listener: (tokenId: string) => void): () => void {
+    this.#revokedListeners.add(listener);
+    return () => this.#revokedListeners.delete(listener);
+  }
+
+  /** Drops the cached lookups of one token (every secret that resolved to it). */
+  #forget(tokenId: string): void {
+    this.#epoch++;
+    for (const [secret, hit] of this.#cache)
+      if (hit.principal?.tokenId === tokenId) this.#cache.delete(secret);
   }
 
   /**
@@ -86,6 +122,7 @@ export class TokenStore {
     const hit = this.cached(secret);
     if (hit !== undefined) return hit;
     const now = this.deps.clock.now();
+    const epoch = this.#epoch;
     const hash = hashSecret(secret);
     if (this.#adminHash !== undefined && hash === this.#adminHash) {
       const admin = this.#envAdmin();
@@ -120,7 +157,8 @@ export class TokenStore {
         : null;
     if (principal) this.#used.set(principal.tokenId, now);
     if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(secret, { principal, until: Math.max(until, now) });
+    // A revocation heard while the row was read may be newer than the row: read again next time.
+    if (epoch === this.#epoch) this.#cache.set(secret, { principal, until: Math.max(until, now) });
     return principal;
   }
 
@@ -272,7 +310,7 @@ export class TokenStore {
         .returning();
       return auditedUpdate(row, after, actor, "token.rotated");
     });
-    this.#cache.clear();
+    // The cache dropped the token when its audit event reached the bus, before commitChange returned.
     return { ...out, token: secret };
   }
 
@@ -287,7 +325,7 @@ export class TokenStore {
         .returning();
       return auditedUpdate(row, after, actor, "token.revoked");
     });
-    this.#cache.clear();
+    // As for rotate: the audit event dropped it here, and drops it on every other instance.
     return out;
   }
 }

@@ -40,8 +40,10 @@ export function changePayload(change: PublishedChange): string {
   return JSON.stringify((isFlagChange(change) ? change.flag : change.segment) ?? null);
 }
 
-/** An audit event as committed, for listeners that act on actions (webhooks). */
+/** An audit event as committed (a row of `audit_events`), for listeners that act on actions. */
 export interface CommittedAudit {
+  /** Its id in `audit_events`: ids become visible in id order on every instance (see AuditFeed). */
+  id: number;
   at: number;
   actor: string;
   action: string;
@@ -57,13 +59,15 @@ type CreatedListener = (environment: string) => Promise<void> | void;
 type AuditListener = (event: CommittedAudit) => void;
 
 /**
- * Carries committed changes from the change path to whoever streams them. Only the change path
- * publishes, and only after its transaction committed, so a listener never sees a change that
+ * Carries committed changes from the change path to whoever streams them. Only the feeds
+ * publish (ChangeFeed the changes, AuditFeed the audit events seen anywhere) and the change path
+ * announces what it committed, always after the commit, so a listener never sees a change that
  * could still roll back.
  */
 export class ChangeBus {
   readonly #listeners = new Set<Listener>();
-  readonly #auditListeners = new Set<AuditListener>();
+  readonly #anywhereListeners = new Set<AuditListener>();
+  readonly #hereListeners = new Set<AuditListener>();
   readonly #createdListeners = new Set<CreatedListener>();
   readonly #resetListeners = new Set<(environment: string) => void>();
 
@@ -114,18 +118,43 @@ export class ChangeBus {
     }
   }
 
-  onAudit(listener: AuditListener): () => void {
-    this.#auditListeners.add(listener);
-    return () => this.#auditListeners.delete(listener);
+  /**
+   * Hears of every audit event of the cluster, on every instance: committed here or by another
+   * instance on the same PostgreSQL, once each, in id order (the AuditFeed is the only caller of
+   * `auditSeen`). For what every instance shows or forgets: the dashboard's admin stream, the
+   * token cache, revoked tokens' streams. Not for what must happen once (webhooks, log lines):
+   * that is `onAuditCommittedHere`.
+   */
+  onAuditAnywhere(listener: AuditListener): () => void {
+    this.#anywhereListeners.add(listener);
+    return () => this.#anywhereListeners.delete(listener);
   }
 
-  announce(event: CommittedAudit): void {
-    for (const listener of this.#auditListeners) {
-      try {
-        listener(event);
-      } catch {
-        // As above: the write committed; a listener cannot undo it.
-      }
+  auditSeen(event: CommittedAudit): void {
+    notify(this.#anywhereListeners, event);
+  }
+
+  /**
+   * Hears of the audit events this instance committed, and only those: each event is heard by
+   * one instance of the cluster, the one that committed it. For what must happen once per event
+   * cluster-wide: webhook deliveries, the log line and counters of a change.
+   */
+  onAuditCommittedHere(listener: AuditListener): () => void {
+    this.#hereListeners.add(listener);
+    return () => this.#hereListeners.delete(listener);
+  }
+
+  auditCommittedHere(event: CommittedAudit): void {
+    notify(this.#hereListeners, event);
+  }
+}
+
+function notify(listeners: ReadonlySet<AuditListener>, event: CommittedAudit): void {
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch {
+      // As for publish: the write committed; a listener cannot undo it.
     }
   }
 }

@@ -2,6 +2,7 @@ import { and, eq, lte, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db, Store } from "../db/database.js";
 import { auditEvents, changeLog, environments } from "../db/schema.js";
+import { AUDIT_CHANNEL, type AuditFeed } from "./audit-feed.js";
 import {
   type ChangeBus,
   type CommittedAudit,
@@ -22,6 +23,8 @@ export interface ChangeDeps {
   bus: ChangeBus;
   /** Puts what commits on the bus, in revision order (see ChangeFeed). */
   feed: ChangeFeed;
+  /** Puts every instance's audit events on the bus, in id order (see AuditFeed). */
+  audits: AuditFeed;
   clock: Clock;
 }
 
@@ -53,10 +56,13 @@ export interface ChangeWork<T> {
  * The one path every state change takes: REST, the guard and rollout plans alike. `work` writes
  * inside one transaction; this function then bumps each touched environment's revision, records
  * the change in the change log, writes the audit events and notifies the change channel
- * (`<environment>:<revision>`, delivered to the other instances when it commits), all in the same
- * transaction. Only after the commit does it publish to the stream hubs, then announce the audit
- * events (for webhooks). A `work` that throws leaves nothing and announces nothing. `work` must
- * only touch the store through `tx`: on PostgreSQL it runs again when a concurrent commit won.
+ * (`<environment>:<revision>`, delivered to the other instances when it commits) and the audit
+ * channel (the highest audit id), all in the same transaction. Only after the commit does it
+ * publish to the stream hubs (through the change feed), put the audit events on the bus as every
+ * instance sees them (through the audit feed: `onAuditAnywhere`), then announce them as
+ * committed here (`onAuditCommittedHere`: webhooks, log lines, once per event cluster-wide). A
+ * `work` that throws leaves nothing and announces nothing. `work` must only touch the store
+ * through `tx`: on PostgreSQL it runs again when a concurrent commit won.
  */
 export async function commitChange<T>(
   deps: ChangeDeps,
@@ -80,7 +86,7 @@ export async function commitChange<T>(
       published.push(await recordChange(tx, t));
     }
     // The rows as stored are also what listeners hear, once the transaction committed.
-    audited = done.audit.map((a) => ({
+    const rows = done.audit.map((a) => ({
       at: now,
       actor: a.actor,
       action: a.action,
@@ -90,7 +96,15 @@ export async function commitChange<T>(
       after: a.after ?? null,
       detail: a.detail ?? null,
     }));
-    if (audited.length > 0) await tx.insert(auditEvents).values(audited);
+    audited = [];
+    if (rows.length > 0) {
+      // Last, after every row lock this transaction takes: audit ids then commit in id order.
+      await deps.database.lockCommitOrder(tx);
+      const ids = await tx.insert(auditEvents).values(rows).returning({ id: auditEvents.id });
+      const sorted = ids.map((r) => r.id).sort((x, y) => x - y);
+      audited = rows.map((row, i) => ({ id: sorted[i]!, ...row }));
+      await deps.database.announce(tx, AUDIT_CHANNEL, [String(sorted[sorted.length - 1])]);
+    }
     created = done.created ?? [];
     const signals = [
       ...created.map((environment) => `${environment}:0`),
@@ -101,7 +115,8 @@ export async function commitChange<T>(
   });
   for (const environment of created) await deps.bus.created(environment);
   await deps.feed.committed(published);
-  for (const event of audited) deps.bus.announce(event);
+  await deps.audits.committed(audited);
+  for (const event of audited) deps.bus.auditCommittedHere(event);
   return result;
 }
 

@@ -1,9 +1,14 @@
 import pg from "pg";
+import { AUDIT_CHANNEL } from "../change/audit-feed.js";
 import { CHANGE_CHANNEL } from "../change/change-path.js";
 
-/** What an instance does with the channel: each notification, and a catch-up after a gap. */
+/** What an instance does with the channels: each notification, and a catch-up after a gap. */
 export interface ListenerTarget {
+  /** A change channel notification: `environment` is at `revision`. */
   notified(environment: string, revision: number): Promise<void>;
+  /** An audit channel notification: audit events up to `id` committed. */
+  audited(id: number): Promise<void>;
+  /** Every environment from the change log, and the audit trail after the last event seen. */
   catchUpAll(): Promise<void>;
 }
 
@@ -19,11 +24,12 @@ export const noListening: ChangeListening = {
 };
 
 /**
- * LISTENs on the change channel on a connection of its own, so a change committed by any instance
- * reaches this one's snapshots and streams within a round trip. A lost connection is noticed by
+ * LISTENs on the change and audit channels on a connection of its own, so a change (or an audit
+ * event) committed by any instance reaches this one's snapshots and streams within a round trip. A lost connection is noticed by
  * its `error`/`end` events and by a periodic `select 1`; the listener then reconnects (every
- * `checkMs`) and, once listening again, catches up every environment from the change log: what was
- * committed while it was deaf is in the log, so nothing is missed. Polling is only that health
+ * `checkMs`) and, once listening again, catches up every environment from the change log and the
+ * audit trail after its last event: what was committed while it was deaf is in them, so nothing is
+ * missed. Polling is only that health
  * check, never how changes arrive.
  */
 export class ChangeListener implements ChangeListening {
@@ -70,12 +76,13 @@ export class ChangeListener implements ChangeListening {
       client.on("end", () => this.#lost(client));
       client.on("notification", (n) => {
         if (n.channel === CHANGE_CHANNEL && n.payload) this.#deliver(n.payload);
+        else if (n.channel === AUDIT_CHANNEL && n.payload) this.#deliverAudit(n.payload);
       });
       await client.connect();
-      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+      await client.query(`LISTEN ${CHANGE_CHANNEL}; LISTEN ${AUDIT_CHANNEL}`);
       this.#client = client;
       this.#listening = true;
-      // Whatever committed while no connection listened is in the change log.
+      // Whatever committed while no connection listened is in the change log and the audit trail.
       await this.target.catchUpAll();
     } catch (error) {
       if (!this.#stopped) this.log("the notification connection failed; reconnecting", error);
@@ -92,6 +99,14 @@ export class ChangeListener implements ChangeListening {
     if (at <= 0 || !Number.isInteger(revision)) return;
     this.target.notified(environment, revision).catch((error) => {
       this.log(`catching up ${environment} to revision ${revision} failed`, error);
+    });
+  }
+
+  #deliverAudit(payload: string): void {
+    const id = Number(payload);
+    if (!Number.isSafeInteger(id)) return;
+    this.target.audited(id).catch((error) => {
+      this.log(`reading audit events up to ${id} failed`, error);
     });
   }
 

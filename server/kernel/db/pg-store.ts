@@ -19,6 +19,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 /** Serialization failures and deadlocks: the transaction lost a race and may simply run again. */
 const RETRYABLE = new Set(["40001", "40P01"]);
 const MAX_ATTEMPTS = 10;
+/** The commit-order lock's key (`lockCommitOrder`), beside the migration and leader locks. */
+export const COMMIT_ORDER_LOCK_KEY = 7243_0003;
 
 /**
  * Connects to PostgreSQL and applies pending migrations (`migrations/pg`). Migrations run under
@@ -73,6 +75,11 @@ function pgStore(url: string, pool: pg.Pool, db: Db): PgStore {
     async announce(tx, channel, payloads) {
       const pgTx = tx as unknown as typeof pgDb;
       for (const payload of payloads) await pgTx.execute(sql`select pg_notify(${channel}, ${payload})`);
+    },
+    async lockCommitOrder(tx) {
+      await (tx as unknown as typeof pgDb).execute(
+        sql`select pg_advisory_xact_lock(${COMMIT_ORDER_LOCK_KEY})`,
+      );
     },
     async query(text) {
       return (await pool.query(text)).rows as Array<Record<string, unknown>>;

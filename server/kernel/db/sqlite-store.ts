@@ -92,6 +92,8 @@ function sqliteStore(
       return run;
     },
     async announce() {},
+    // One transaction at a time already commits in the order ids were drawn.
+    async lockCommitOrder() {},
     async query(text) {
       const statement = sqlite.prepare(text);
       if (statement.reader) return statement.all() as Array<Record<string, unknown>>;

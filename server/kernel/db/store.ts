@@ -33,6 +33,14 @@ export interface Store {
    * hears of the change); nothing on SQLite, where this process is the only one.
    */
   announce(tx: Db, channel: string, payloads: readonly string[]): Promise<void>;
+  /**
+   * Holds the commit-order lock until `tx` ends, so the transactions that take it commit one
+   * after the other, in the order they took it: ids a transaction draws after taking it (audit
+   * events) are then visible in id order, and a reader that has seen id N has seen every smaller
+   * id that will ever commit. PostgreSQL: `pg_advisory_xact_lock`; nothing on SQLite, where one
+   * transaction runs at a time anyway. Take it last (no row lock after it), so it adds no deadlock.
+   */
+  lockCommitOrder(tx: Db): Promise<void>;
   /** A plain SQL statement's rows (health checks, tests, tools). */
   query(sql: string): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
