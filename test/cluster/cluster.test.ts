@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer as createHttpServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -12,6 +10,7 @@ import { mulberry32 } from "../helpers/prng.js";
 import { ADMIN, api, spawnServer } from "../helpers/server.js";
 import { createToken, eventually, sleep } from "../helpers/server-token.js";
 import { openSse } from "../helpers/sse-reader.js";
+import { webhookReceiver } from "../helpers/webhook-receiver.js";
 
 // Two real Rollguard processes on one real PostgreSQL database (a fresh one for this file),
 // each on its own port: what a change through one does to SDKs on the other, what a SIGKILL of
@@ -265,18 +264,11 @@ describe.skipIf(!reachable)("several instances on one PostgreSQL", () => {
   });
 
   it("a webhook gets each event once while two instances run: the committing one delivers", async () => {
-    const got: Array<{ type: string; id: string }> = [];
-    const receiver: Server = createHttpServer((req, res) => {
-      let body = "";
-      req.on("data", (d) => (body += d));
-      req.on("end", () => {
-        got.push({ type: String(req.headers["x-rollguard-event"]), id: JSON.parse(body).id });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", () => r()));
+    const receiver = await webhookReceiver();
+    const got = () =>
+      receiver.got.map((h) => ({ type: String(h.headers["x-rollguard-event"]), id: JSON.parse(h.body).id }));
     try {
-      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const { url } = receiver;
       const call = api(a.url);
       expect((await call("POST", "/api/flags", { key: "hooked", type: "boolean" })).status).toBe(201);
       const hook = await call("POST", "/api/environments/production/webhooks", {
@@ -293,7 +285,7 @@ describe.skipIf(!reachable)("several instances on one PostgreSQL", () => {
         expect(r.status).toBe(201);
       };
       await schedule(other, { in: "300ms", percentage: 30 });
-      const count = (type: string) => got.filter((g) => g.type === type).length;
+      const count = (type: string) => got().filter((g) => g.type === type).length;
       await eventually(() => count("schedule.applied") >= 1, 10_000, "schedule.applied");
       // A last event through the leader: once it is in, anything the first two caused is too.
       await schedule(leader, { in: "1h", percentage: 40 });
@@ -301,9 +293,9 @@ describe.skipIf(!reachable)("several instances on one PostgreSQL", () => {
       await sleep(500);
       expect(count("schedule.created")).toBe(2);
       expect(count("schedule.applied")).toBe(1);
-      expect(new Set(got.map((g) => g.id)).size).toBe(got.length);
+      expect(new Set(got().map((g) => g.id)).size).toBe(receiver.got.length);
     } finally {
-      await new Promise<void>((r) => receiver.close(() => r()));
+      await receiver.close();
     }
   });
 
