@@ -1,11 +1,9 @@
 import type { ServerResponse } from "node:http";
 import type { CommittedAudit } from "../kernel/change/change-bus.js";
-import { definedOnly } from "../kernel/defined-only.js";
 import type { AppDeps } from "../kernel/deps.js";
-import type { StreamOptions } from "./sdk-stream-hub.js";
 import { SseConnection } from "./sse-connection.js";
 import { retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
-import { StreamRegistry, type StreamStats } from "./stream-registry.js";
+import { SseHub, type StreamOptions } from "./sse-hub.js";
 
 /** What an admin stream's `change` event carries: who did what to which flag, and when. */
 export interface AdminChange {
@@ -34,49 +32,27 @@ const DEFAULTS: Required<StreamOptions> = {
  * (`ready` carries the last one seen); a reconnecting client re-reads everything anyway, so there
  * is no catch-up.
  */
-export class AdminStreamHub {
-  readonly #streams: StreamRegistry<SseConnection>;
-  #options = DEFAULTS;
-
+export class AdminStreamHub extends SseHub<SseConnection> {
   constructor(private readonly deps: AppDeps) {
-    this.#streams = new StreamRegistry(deps, (c) => c, "admin stream");
+    super(deps, (c) => c, "admin stream", DEFAULTS);
     deps.bus.onAuditAnywhere((event) => this.#broadcast(event));
-  }
-
-  /** Connections open now, and opened and closed since start. */
-  stats(): StreamStats {
-    return this.#streams.stats();
-  }
-
-  get connections(): number {
-    return this.#streams.size;
-  }
-
-  start(options: StreamOptions = {}): () => void {
-    this.#options = { ...DEFAULTS, ...definedOnly(options) };
-    this.#streams.startHeartbeat(this.#options.heartbeatMs);
-    return () => this.stop();
-  }
-
-  stop(): void {
-    this.#streams.stop();
   }
 
   /** Takes over `res` as an admin stream: `retry:`, then `ready`, then a `change` per audit event. */
   attach(tokenId: string, res: ServerResponse, headers: Record<string, string> = {}): void {
     res.writeHead(200, { ...SSE_HEADERS, ...headers });
-    const connection = new SseConnection(ALL, tokenId, res, this.#options.maxBacklogBytes, (c) =>
-      this.#streams.remove(ALL, c),
+    const connection = new SseConnection(ALL, tokenId, res, this.options.maxBacklogBytes, (c) =>
+      this.streams.remove(ALL, c),
     );
-    this.#streams.add(ALL, connection);
+    this.streams.add(ALL, connection);
     const last = this.deps.audits.last;
     const ready = sseEvent("ready", last, JSON.stringify({ at: new Date().toISOString() }));
-    connection.open([retryHint(this.#options.retryMs), ready], last);
+    connection.open([retryHint(this.options.retryMs), ready], last);
   }
 
   #broadcast(event: CommittedAudit): void {
     const { id } = event;
-    const set = this.#streams.in(ALL);
+    const set = this.streams.in(ALL);
     if (!set || set.size === 0) return;
     const data: AdminChange = {
       at: new Date(event.at).toISOString(),

@@ -8,12 +8,10 @@ import {
   removedFragment,
 } from "../evaluation/index.js";
 import { isFlagChange, type PublishedChange } from "../kernel/change/change-bus.js";
-import { definedOnly } from "../kernel/defined-only.js";
 import type { AppDeps } from "../kernel/deps.js";
-import type { StreamOptions } from "./sdk-stream-hub.js";
 import { SseConnection } from "./sse-connection.js";
 import { retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
-import { StreamRegistry, type StreamStats } from "./stream-registry.js";
+import { SseHub, type StreamOptions } from "./sse-hub.js";
 
 /** One browser's stream: its context and the result it last received for each flag. */
 interface ClientStream {
@@ -36,36 +34,14 @@ const DEFAULTS: Required<StreamOptions> = {
  * and one write per browser. The SSE connection (bounded backlog, clean close) is the stream
  * hub's own `SseConnection`.
  */
-export class ClientStreamHub {
-  readonly #streams: StreamRegistry<ClientStream>;
-  #options = DEFAULTS;
-
+export class ClientStreamHub extends SseHub<ClientStream> {
   constructor(private readonly deps: AppDeps) {
-    this.#streams = new StreamRegistry(deps, (s) => s.connection, "client stream");
+    super(deps, (s) => s.connection, "client stream", DEFAULTS);
     deps.bus.subscribe((change) => this.#onChange(change));
     // Too far behind to catch up change by change: the browsers reconnect and get a `put`.
     deps.bus.onReset((environment) => {
-      for (const stream of this.#streams.in(environment) ?? []) stream.connection.end();
+      for (const stream of this.streams.in(environment) ?? []) stream.connection.end();
     });
-  }
-
-  /** Connections open now, and opened and closed since start (for logs and /metrics). */
-  stats(): StreamStats {
-    return this.#streams.stats();
-  }
-
-  get connections(): number {
-    return this.#streams.size;
-  }
-
-  start(options: StreamOptions = {}): () => void {
-    this.#options = { ...DEFAULTS, ...definedOnly(options) };
-    this.#streams.startHeartbeat(this.#options.heartbeatMs);
-    return () => this.stop();
-  }
-
-  stop(): void {
-    this.#streams.stop();
   }
 
   /** Takes over `res` as the stream of `context`; false (and `res` untouched) for an unknown environment. */
@@ -82,17 +58,17 @@ export class ClientStreamHub {
     const stream: ClientStream = {
       context,
       sent: new Map(),
-      connection: new SseConnection(environment, tokenId, res, this.#options.maxBacklogBytes, () =>
-        this.#streams.remove(environment, stream),
+      connection: new SseConnection(environment, tokenId, res, this.options.maxBacklogBytes, () =>
+        this.streams.remove(environment, stream),
       ),
     };
-    this.#streams.add(environment, stream);
+    this.streams.add(environment, stream);
     // Nothing below awaits, so no change can slip in between reading the flags and registering.
     const list = flagList(snapshot, true);
     snapshot.usage.markFlags(list.flags);
     const answer = clientAnswer(list, context, "", (f, i) => stream.sent.set(list.flags[i]!.key, f.text));
     const put = sseEvent("put", snapshot.revision, answer.body);
-    stream.connection.open([retryHint(this.#options.retryMs), put], snapshot.revision);
+    stream.connection.open([retryHint(this.options.retryMs), put], snapshot.revision);
     return true;
   }
 
@@ -103,7 +79,7 @@ export class ClientStreamHub {
    * results that changed.
    */
   #onChange(change: PublishedChange): void {
-    const set = this.#streams.in(change.environment);
+    const set = this.streams.in(change.environment);
     if (!set || set.size === 0) return;
     const store = this.deps.snapshots.get(change.environment)?.store;
     if (!store) return;

@@ -1,11 +1,9 @@
 import type { ServerResponse } from "node:http";
 import type { PublishedChange } from "../kernel/change/change-bus.js";
-import { definedOnly } from "../kernel/defined-only.js";
 import type { AppDeps } from "../kernel/deps.js";
-import type { StreamOptions } from "./sdk-stream-hub.js";
 import { SseConnection } from "./sse-connection.js";
 import { retryHint, SSE_HEADERS } from "./sse-event.js";
-import { StreamRegistry, type StreamStats } from "./stream-registry.js";
+import { SseHub, type StreamOptions } from "./sse-hub.js";
 
 const DEFAULTS: Required<StreamOptions> = {
   heartbeatMs: 15_000,
@@ -21,23 +19,10 @@ const DEFAULTS: Required<StreamOptions> = {
  * environment's revision: a client reconnecting with an older `Last-Event-ID` is told to refetch
  * at once, so a change during the gap is not missed.
  */
-export class OfrepEventHub {
-  readonly #streams: StreamRegistry<SseConnection>;
-  #options = DEFAULTS;
-
+export class OfrepEventHub extends SseHub<SseConnection> {
   constructor(private readonly deps: AppDeps) {
-    this.#streams = new StreamRegistry(deps, (c) => c, "OFREP event stream");
+    super(deps, (c) => c, "OFREP event stream", DEFAULTS);
     deps.bus.subscribe((change) => this.#broadcast(change));
-  }
-
-  stats(): StreamStats {
-    return this.#streams.stats();
-  }
-
-  start(options: StreamOptions = {}): () => void {
-    this.#options = { ...DEFAULTS, ...definedOnly(options) };
-    this.#streams.startHeartbeat(this.#options.heartbeatMs);
-    return () => this.#streams.stop();
   }
 
   /** Takes over `res`; false when the environment does not exist (nothing written). */
@@ -51,20 +36,20 @@ export class OfrepEventHub {
     const snapshot = this.deps.snapshots.get(environment);
     if (!snapshot) return false;
     res.writeHead(200, { ...SSE_HEADERS, ...headers });
-    const connection = new SseConnection(environment, tokenId, res, this.#options.maxBacklogBytes, (c) =>
-      this.#streams.remove(environment, c),
+    const connection = new SseConnection(environment, tokenId, res, this.options.maxBacklogBytes, (c) =>
+      this.streams.remove(environment, c),
     );
-    this.#streams.add(environment, connection);
+    this.streams.add(environment, connection);
     const seen = lastEventId === undefined ? Number.NaN : Number(lastEventId);
     const missed = Number.isInteger(seen) && seen < snapshot.revision;
-    const initial = [retryHint(this.#options.retryMs)];
+    const initial = [retryHint(this.options.retryMs)];
     if (missed) initial.push(refetchFrame(snapshot.revision, snapshot.etag));
     connection.open(initial, snapshot.revision);
     return true;
   }
 
   #broadcast(change: PublishedChange): void {
-    const set = this.#streams.in(change.environment);
+    const set = this.streams.in(change.environment);
     if (!set || set.size === 0) return;
     const etag = this.deps.snapshots.get(change.environment)?.etag;
     const frame = refetchFrame(change.revision, etag);

@@ -2,23 +2,15 @@ import type { ServerResponse } from "node:http";
 import type { TokenStore } from "../kernel/auth/token-store.js";
 import type { ChangeBus, PublishedChange } from "../kernel/change/change-bus.js";
 import type { Db } from "../kernel/db/database.js";
-import { definedOnly } from "../kernel/defined-only.js";
 import type { SnapshotView } from "../kernel/snapshot/environment-snapshot.js";
 import type { Snapshots } from "../kernel/snapshot/snapshots.js";
 import { publishedEvent } from "./change-events.js";
 import { missedEvents } from "./missed-events.js";
 import { SseConnection } from "./sse-connection.js";
 import { retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
-import { StreamRegistry, type StreamStats } from "./stream-registry.js";
+import { SseHub, type StreamOptions } from "./sse-hub.js";
 
-export interface StreamOptions {
-  /** Milliseconds between heartbeat comments (and revoked-token checks); default 15 s. */
-  heartbeatMs?: number;
-  /** The `retry:` hint sent to clients on connect; default 2 s. */
-  retryMs?: number;
-  /** Bytes a client may fall behind before it is dropped; default 1 MiB. */
-  maxBacklogBytes?: number;
-}
+export type { StreamOptions };
 
 export interface StreamHubDeps {
   db: Db;
@@ -45,17 +37,13 @@ const DEFAULTS: Required<StreamOptions> = {
  * once and the same Buffer is written to each connection's Node response; a client that falls
  * behind is dropped (it resumes with `Last-Event-ID`), so it never delays the others.
  */
-export class StreamHub {
-  readonly #streams: StreamRegistry<SseConnection>;
-  #options = DEFAULTS;
-  #retry = retryHint(DEFAULTS.retryMs);
-
+export class StreamHub extends SseHub<SseConnection> {
   constructor(private readonly deps: StreamHubDeps) {
-    this.#streams = new StreamRegistry(deps, (c) => c, "stream");
+    super(deps, (c) => c, "stream", DEFAULTS);
     deps.bus.subscribe((change) => this.#broadcast(change));
     // Too far behind to catch up change by change: the clients reconnect and get a `put`.
     deps.bus.onReset((environment) => {
-      for (const connection of this.#streams.in(environment) ?? []) connection.end();
+      for (const connection of this.streams.in(environment) ?? []) connection.end();
     });
   }
 
@@ -64,32 +52,8 @@ export class StreamHub {
     return this.deps.snapshots;
   }
 
-  /** Connections open now, and opened and closed since start (for logs and /metrics). */
-  stats(): StreamStats {
-    return this.#streams.stats();
-  }
-
-  /** Open SSE connections, over every environment. */
-
-  get connections(): number {
-    return this.#streams.size;
-  }
-
   connectionsIn(environment: string): number {
-    return this.#streams.sizeIn(environment);
-  }
-
-  /** Applies options and starts the heartbeat; returns the stop function. */
-  start(options: StreamOptions = {}): () => void {
-    this.#options = { ...DEFAULTS, ...definedOnly(options) };
-    this.#retry = retryHint(this.#options.retryMs);
-    this.#streams.startHeartbeat(this.#options.heartbeatMs);
-    return () => this.stop();
-  }
-
-  /** Stops the heartbeat and ends every stream, so the HTTP server can close at once. */
-  stop(): void {
-    this.#streams.stop();
+    return this.streams.sizeIn(environment);
   }
 
   /**
@@ -102,10 +66,10 @@ export class StreamHub {
   attach(environment: string, tokenId: string, res: ServerResponse, lastEventId?: number): boolean {
     if (!this.snapshots.get(environment)) return false;
     res.writeHead(200, SSE_HEADERS);
-    const connection = new SseConnection(environment, tokenId, res, this.#options.maxBacklogBytes, (c) =>
-      this.#streams.remove(c.environment, c),
+    const connection = new SseConnection(environment, tokenId, res, this.options.maxBacklogBytes, (c) =>
+      this.streams.remove(c.environment, c),
     );
-    this.#streams.add(environment, connection);
+    this.streams.add(environment, connection);
 
     const snapshot = this.snapshots.get(environment);
     if (!snapshot) {
@@ -113,7 +77,7 @@ export class StreamHub {
       return true;
     }
     if (lastEventId === undefined) {
-      connection.open([this.#retry, snapshot.view(PUT)], snapshot.revision);
+      connection.open([retryHint(this.options.retryMs), snapshot.view(PUT)], snapshot.revision);
       return true;
     }
     // The change log is in the store (shared by every instance); live changes queue meanwhile.
@@ -126,18 +90,21 @@ export class StreamHub {
     missedEvents(this.deps.db, environment, from, until).then(
       (missed) =>
         ahead && missed
-          ? connection.open([this.#retry], lastEventId)
-          : connection.open([this.#retry, ...(missed ?? [snapshot.view(PUT)])], snapshot.revision),
+          ? connection.open([retryHint(this.options.retryMs)], lastEventId)
+          : connection.open(
+              [retryHint(this.options.retryMs), ...(missed ?? [snapshot.view(PUT)])],
+              snapshot.revision,
+            ),
       (error) => {
         this.deps.log("the change log could not be read; sending the whole set", error);
-        connection.open([this.#retry, snapshot.view(PUT)], snapshot.revision);
+        connection.open([retryHint(this.options.retryMs), snapshot.view(PUT)], snapshot.revision);
       },
     );
     return true;
   }
 
   #broadcast(change: PublishedChange): void {
-    const set = this.#streams.in(change.environment);
+    const set = this.streams.in(change.environment);
     if (!set || set.size === 0) return;
     const event = publishedEvent(change);
     for (const connection of set) connection.send(change.revision, event);
