@@ -169,3 +169,23 @@ export interface GuardView {
     reason: string;
   } | null;
 }
+
+export interface Condition {
+  attribute: string;
+  operator: string;
+  values: Array<string | number>;
+  caseInsensitive?: boolean;
+}
+
+export interface Segment {
+  key: string;
+  description: string;
+  idAttribute: string;
+  ids: string[];
+  conditions: Condition[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** The rules that reference it, per flag and environment. */
+  usedBy: Array<{ flag: string; environment: string; rules: string[] }>;
+}

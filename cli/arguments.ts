@@ -42,6 +42,22 @@ export function expiry(value: string): string {
   return new Date(at).toISOString();
 }
 
+/** `--expires-in`: a duration from now only, as ISO 8601. */
+export function expiresIn(value: string): string {
+  if (!/^\d+\s*[smhd]$/.test(value.trim()))
+    throw new InvalidArgumentError("must be a duration like 90s, 15m, 12h or 90d.");
+  return expiry(value);
+}
+
+/** `--expires-at`: a time only, as ISO 8601. */
+export function expiresAt(value: string): string {
+  if (/^\d+\s*[smhd]$/.test(value.trim()))
+    throw new InvalidArgumentError(
+      "must be a time like 2027-01-31T00:00:00Z (--expires-in takes a duration).",
+    );
+  return expiry(value);
+}
+
 /** For repeatable options: `--tag a --tag b` gives ["a", "b"]. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

@@ -21,7 +21,7 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.refused, "the API refused the request (400, other 4xx not below); `serve` could not start"],
   [EXIT.usage, "usage error: unknown command or option, missing or invalid argument, bad file"],
   [EXIT.unreachable, "cannot reach the server, or it answered 5xx / something that is not the API"],
-  [EXIT.notFound, "not found (404): no such flag, environment, plan, guard or token"],
+  [EXIT.notFound, "not found (404): no such flag, segment, environment, plan, guard or token"],
   [EXIT.conflict, "conflict or stale version (409, 412): read again and retry"],
   [EXIT.auth, "authentication or permission (401, 403): missing, unknown or too weak a token"],
   [EXIT.planFailed, "a watched plan ended without completing (rolled back or aborted)"],

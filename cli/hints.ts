@@ -17,10 +17,15 @@ export function hintFor(status: number, detail: string, problem: Record<string, 
   if (status === 412) {
     const version = typeof problem.currentVersion === "number" ? String(problem.currentVersion) : "<version>";
     const flag = /^flag `([^`]+)`/.exec(detail)?.[1];
-    const read = flag ? ` (\`rollguard flags get ${flag}\`)` : "";
+    const segment = /^segment `([^`]+)`/.exec(detail)?.[1];
+    const read = flag
+      ? ` (\`rollguard flags get ${flag}\`)`
+      : segment
+        ? ` (\`rollguard segments get ${segment}\`)`
+        : "";
     return `someone changed it meanwhile: read it again${read}, then retry with --if-match ${version}`;
   }
-  if (status === 409) return undefined;
+  if (status === 409) return conflictHint(problem);
   if (status >= 400 && status < 500) return `\`rollguard ${ctx.command} --help\` shows the options`;
   return undefined;
 }
@@ -32,8 +37,21 @@ function notFoundHint(detail: string): string | undefined {
   if (/has no guard/.test(detail))
     return "`rollguard guard set KEY --env ENV --rule errors-vs-control` adds one";
   if (/^flag `/.test(detail)) return "`rollguard flags list` shows the keys";
+  if (/^segment `/.test(detail)) return "`rollguard segments list` shows the keys";
   if (/^environment `/.test(detail)) return "`rollguard environments list` shows the environments";
   if (/^plan `/.test(detail)) return "`rollguard plans list KEY --env ENV` shows a flag's plans";
   if (/token/i.test(detail)) return "`rollguard tokens list` shows the ids";
   return undefined;
+}
+
+/** A segment still in use: which commands change the rules that hold it (the detail names them). */
+function conflictHint(problem: Record<string, unknown>): string | undefined {
+  const uses = problem.usedBy;
+  if (!String(problem.type ?? "").endsWith("/segment-in-use") || !Array.isArray(uses) || uses.length === 0)
+    return undefined;
+  const first = uses[0] as { flag?: string; environment?: string };
+  return (
+    `take it out of those rules first: \`rollguard flags get ${first.flag}\` shows them, ` +
+    `\`rollguard flags set ${first.flag} --env ${first.environment} --rules-file rules.json\` replaces them`
+  );
 }

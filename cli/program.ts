@@ -9,6 +9,7 @@ import { registerGuard } from "./commands/guard.js";
 import { registerImport } from "./commands/import.js";
 import { registerLogin } from "./commands/login.js";
 import { registerPlans } from "./commands/plans.js";
+import { registerSegments } from "./commands/segments.js";
 import { registerServe } from "./commands/serve.js";
 import { registerTokens } from "./commands/tokens.js";
 import { DEFAULT_URL } from "./config.js";
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .addHelpText("after", footer);
   registerFlags(program);
+  registerSegments(program);
   registerPlans(program);
   registerGuard(program);
   registerTokens(program);

@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import type { Token } from "../api-types.js";
-import { collect, expiry, seconds } from "../arguments.js";
+import { collect, expiresAt, expiresIn, expiry, seconds } from "../arguments.js";
 import { usageError } from "../cli-error.js";
 import { contextOf } from "../context.js";
 import { examples } from "../help.js";
@@ -10,7 +10,7 @@ export function registerTokens(program: Command): void {
   const tokens = examples(
     program.command("tokens").description("create, list, rotate and revoke API tokens"),
     "rollguard tokens create --scope server --env production --name checkout-service",
-    "rollguard tokens create --scope read --name wall-dashboard --expires 90d",
+    "rollguard tokens create --scope read --name wall-dashboard --expires-in 90d",
     "rollguard tokens rotate 8c326d2d-7318-4292-90ba-6ece72bb1d30 --grace 1h",
     "rollguard tokens list",
   );
@@ -51,10 +51,21 @@ export function registerTokens(program: Command): void {
         .choices(["admin", "read", "server", "client"])
         .makeOptionMandatory(),
     )
-    .option(
-      "--expires <when>",
-      "when it stops working: a time (2027-01-31T00:00:00Z) or a duration (90d)",
-      expiry,
+    .addOption(
+      new Option(
+        "--expires <when>",
+        "when it stops working: a time (2027-01-31T00:00:00Z) or a duration (90d)",
+      )
+        .argParser(expiry)
+        .conflicts(["expiresIn", "expiresAt"]),
+    )
+    .addOption(
+      new Option("--expires-in <duration>", "it stops working this long from now: 90s, 15m, 12h, 90d")
+        .argParser(expiresIn)
+        .conflicts("expiresAt"),
+    )
+    .addOption(
+      new Option("--expires-at <time>", "it stops working at this time (ISO 8601)").argParser(expiresAt),
     )
     .option("--env <env>", "the environment (server and client tokens)")
     .option("--name <name>", "a name to recognise it by")
@@ -69,14 +80,24 @@ export function registerTokens(program: Command): void {
 Examples:
   $ rollguard tokens create --scope server --env production --name checkout-service
   $ rollguard tokens create --scope client --env production --origin https://shop.example.com
-  $ rollguard tokens create --scope read --name wall-dashboard --expires 90d
+  $ rollguard tokens create --scope read --name wall-dashboard --expires-in 90d
+  $ rollguard tokens create --scope server --env staging --expires-at 2027-01-31T00:00:00Z
 
 Scopes: admin (everything), read (the admin API's reads only), server and client (one
-environment's SDK APIs).`,
+environment's SDK APIs). Without --expires-in, --expires-at (or --expires, which takes
+either) a token works until it is revoked.`,
     )
     .action(
       async (
-        opts: { scope: string; env?: string; name?: string; origin?: string[]; expires?: string },
+        opts: {
+          scope: string;
+          env?: string;
+          name?: string;
+          origin?: string[];
+          expires?: string;
+          expiresIn?: string;
+          expiresAt?: string;
+        },
         cmd: Command,
       ) => {
         if (opts.scope !== "admin" && opts.scope !== "read" && !opts.env)
@@ -88,7 +109,7 @@ environment's SDK APIs).`,
             environment: opts.env,
             name: opts.name,
             allowedOrigins: opts.origin,
-            expiresAt: opts.expires,
+            expiresAt: opts.expires ?? opts.expiresIn ?? opts.expiresAt,
           },
         });
         out.result(

@@ -19,6 +19,8 @@ export interface Condition {
   attribute: string;
   operator: string;
   values: Array<string | number>;
+  /** Text operators only: ignore case. */
+  caseInsensitive?: boolean;
 }
 
 export interface Rule {
@@ -227,8 +229,38 @@ export interface Token {
   createdBy: string;
   revoked: boolean;
   revokedAt: string | null;
-  expiresAt?: string | null;
-  lastUsedAt?: string | null;
+  expiresAt: string | null;
+  /** To the minute; null: never used. */
+  lastUsedAt: string | null;
+  rotatedAt: string | null;
+  /** Until then the secret before the last rotation works too. */
+  previousSecretValidUntil: string | null;
+}
+
+/** Create and rotate answer the secret, once. */
+export interface TokenWithSecret extends Token {
+  token: string;
+}
+
+/** A segment: shared by every environment; rules of any flag reference it by key. */
+export interface Segment {
+  key: string;
+  description: string;
+  idAttribute: string;
+  ids: string[];
+  conditions: Condition[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** The rules that reference it, per flag and environment. */
+  usedBy: Array<{ flag: string; environment: string; rules: string[] }>;
+}
+
+export interface SegmentInput {
+  description?: string;
+  idAttribute?: string;
+  ids?: string[];
+  conditions?: Condition[];
 }
 
 export interface Webhook {
@@ -253,5 +285,8 @@ export interface Problem {
   status: number;
   detail: string;
   currentVersion?: number;
+  /** A segment refused deletion: the flags whose rules use it, and where. */
+  flags?: string[];
+  usedBy?: Segment["usedBy"];
   issues?: Array<{ path: string[]; message: string }>;
 }

@@ -10,8 +10,11 @@ import type {
   Plan,
   Problem,
   Schedule,
+  Segment,
+  SegmentInput,
   Token,
   TokenScope,
+  TokenWithSecret,
   Variant,
   Webhook,
   WebhookWithSecret,
@@ -139,8 +142,18 @@ export const api = {
     environment?: string;
     name?: string;
     allowedOrigins?: string[];
-  }) => request<Token & { token: string }>("POST", "/api/tokens", { body }),
+    expiresAt?: string;
+  }) => request<TokenWithSecret>("POST", "/api/tokens", { body }),
+  rotateToken: (id: string, graceSeconds: number) =>
+    request<TokenWithSecret>("POST", `/api/tokens/${enc(id)}/rotate`, { body: { graceSeconds } }),
   revokeToken: (id: string) => request<Token>("DELETE", `/api/tokens/${enc(id)}`),
+
+  segments: () => request<{ segments: Segment[] }>("GET", "/api/segments"),
+  createSegment: (body: SegmentInput & { key: string }) =>
+    request<Segment>("POST", "/api/segments", { body }),
+  updateSegment: (key: string, body: SegmentInput, version: number) =>
+    request<Segment>("PATCH", `/api/segments/${enc(key)}`, { body, ifMatch: version }),
+  deleteSegment: (key: string) => request<void>("DELETE", `/api/segments/${enc(key)}`),
 
   webhooks: (env: string) =>
     request<{ webhooks: Webhook[] }>("GET", `/api/environments/${enc(env)}/webhooks`),

@@ -5,6 +5,7 @@ import { stopLive } from "./live";
 import { AuditPage } from "./pages/audit-page";
 import { FlagPage } from "./pages/flag-page";
 import { FlagsPage } from "./pages/flags-page";
+import { SegmentsPage } from "./pages/segments-page";
 import { SignIn } from "./pages/sign-in";
 import { TokensPage } from "./pages/tokens-page";
 import { WebhooksPage } from "./pages/webhooks-page";
@@ -13,6 +14,7 @@ import { clearToken, readToken } from "./session";
 
 const NAV: Array<{ href: string; label: string; pages: Route["page"][] }> = [
   { href: "#/flags", label: "Flags", pages: ["flags", "flag"] },
+  { href: "#/segments", label: "Segments", pages: ["segments"] },
   { href: "#/audit", label: "Audit log", pages: ["audit"] },
   { href: "#/tokens", label: "Tokens", pages: ["tokens"] },
   { href: "#/webhooks", label: "Webhooks", pages: ["webhooks"] },
@@ -90,6 +92,8 @@ function Page({ route }: { route: Route }) {
       return <FlagsPage />;
     case "flag":
       return <FlagPage key={route.key} flagKey={route.key} env={route.env} />;
+    case "segments":
+      return <SegmentsPage />;
     case "audit":
       return <AuditPage flag={route.flag} />;
     case "tokens":

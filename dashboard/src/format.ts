@@ -35,3 +35,19 @@ export function num(n: number | null | undefined, digits = 3): string {
 }
 
 export const words = (s: string) => s.replace(/_/g, " ");
+
+/**
+ * A time to the minute, for tables (the API keeps last use to the minute anyway); the year only
+ * when it is not this one.
+ */
+export function whenShort(iso: string | null | undefined): string {
+  if (!iso) return "–";
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, {
+    ...(d.getFullYear() === new Date().getFullYear() ? {} : { year: "numeric" }),
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}

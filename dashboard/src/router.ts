@@ -1,9 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
 
-/** The page the hash names: `#/flags`, `#/flags/<key>/<env>`, `#/audit`, `#/tokens`, `#/webhooks`. */
+/**
+ * The page the hash names: `#/flags`, `#/flags/<key>/<env>`, `#/segments`, `#/audit`, `#/tokens`,
+ * `#/webhooks`.
+ */
 export type Route =
   | { page: "flags" }
   | { page: "flag"; key: string; env: string | null }
+  | { page: "segments" }
   | { page: "audit"; flag: string | null }
   | { page: "tokens" }
   | { page: "webhooks" };
@@ -15,6 +19,8 @@ export function parseRoute(hash: string): Route {
   switch (parts[0]) {
     case "flags":
       return parts[1] ? { page: "flag", key: parts[1], env: parts[2] ?? null } : { page: "flags" };
+    case "segments":
+      return { page: "segments" };
     case "audit":
       return { page: "audit", flag: params.get("flag") };
     case "tokens":

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
-import { authenticate, bearer } from "../kernel/auth/require-token.js";
+import { admitToken, bearer, callerOf } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
 import { router } from "../kernel/http/router.js";
@@ -36,7 +36,7 @@ export function metricsRoute(deps: AppDeps, access: MetricsAccess = {}) {
     security: access.open ? [] : [{ bearer: [] }],
     responses: {
       200: { description: "The metrics", content: { "text/plain": { schema: z.string() } } },
-      ...errorResponses(401),
+      ...errorResponses(401, 403),
     },
   });
   // Registered for /openapi.json; answered as plain text (Prometheus' format, not JSON).
@@ -44,9 +44,11 @@ export function metricsRoute(deps: AppDeps, access: MetricsAccess = {}) {
   app.get(route.path, async (c) => {
     if (!access.open) {
       const secret = bearer(c.req.header("authorization"));
-      // Not the metrics token: then it must be an admin or read token (401/403 say which it is not).
+      // Not the metrics token: then it must be an admin or read token (401/403 say which it is
+      // not). Its failures count per address as every token check's do, so /metrics is no
+      // place to guess tokens at leisure.
       if (!(secret && access.token && sameSecret(secret, access.token)))
-        await authenticate(deps.tokens, ["read"], secret);
+        await admitToken(deps, ["read"], secret, callerOf(deps, c));
     }
     const metrics = metricsOf(deps);
     await metrics.refresh();

@@ -2,6 +2,7 @@ import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { createRoute, z } from "@hono/zod-openapi";
 import { corsHeaders, originAllowed } from "../kernel/auth/cors.js";
 import { principalOfChannel } from "../kernel/auth/event-channel.js";
+import { callerOf } from "../kernel/auth/require-token.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { errorResponses } from "../kernel/http/common-schemas.js";
 import { Problem, problems } from "../kernel/http/problem.js";
@@ -44,10 +45,14 @@ export function ofrepEventRoutes(deps: AppDeps, hub: OfrepEventHub) {
     async (c) => {
       const channel = c.req.valid("query").channel;
       const principal = channel ? await principalOfChannel(deps.db, channel) : null;
-      if (!principal)
+      // A channel that names no live token is a failed authentication, as a bad ticket is: the
+      // guesses count per address like any token's.
+      if (!principal) {
+        deps.limits.failedAuthentication(callerOf(deps, c));
         throw problems.unauthorized(
           "this channel names no live token: post /ofrep/v1/evaluate/flags again and use the eventStreams it answers",
         );
+      }
       const origin = c.req.header("origin");
       if (origin && !originAllowed(deps, principal, origin))
         throw new Problem(403, "origin-not-allowed", `origin ${origin} is not allowed for this token`);

@@ -28,7 +28,7 @@ export function streamTicketRoute(app: ReturnType<typeof router>, deps: AppDeps)
         "`/api/client/stream?ticket=` for 60 s, for this token's environment and origins. Get a " +
         "new one for every connect: revoking or rotating the token ends its tickets.",
       security: [{ bearer: [] }],
-      responses: { 200: json(StreamTicket, "The ticket"), ...errorResponses(401, 403, 404, 429) },
+      responses: { 200: json(StreamTicket, "The ticket"), ...errorResponses(401, 403, 404) },
     }),
     async (c) => c.json(await deps.tokens.issueTicket(c.var.principal), 200, { "cache-control": "no-store" }),
   );

@@ -32,13 +32,17 @@ export function cliEnv(home: string, env: Record<string, string | undefined> = {
   return merged;
 }
 
-/** The real binary, started as a user's shell would; its output accumulates for the test to read. */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv) {
+/**
+ * The real binary, started as a user's shell would; its output accumulates for the test to read.
+ * `input` is piped to its stdin (else it has none).
+ */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, input?: string) {
   const child: ChildProcess = spawn(process.execPath, ["bin/rollguard.js", ...args], {
     cwd: ROOT,
     env,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (input !== undefined) child.stdin!.end(input);
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d) => (stdout += d));
@@ -66,6 +70,6 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv) {
   };
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return spawnCli(args, env).exited;
+export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
+  return spawnCli(args, env, input).exited;
 }

@@ -221,7 +221,7 @@ describe.skipIf(skipBrowser)("dashboard acceptance (real server, chromium, strea
     await context.close();
   });
 
-  it("axe: no serious or critical violations on the flags list, a guarded flag, tokens, audit and webhooks", async () => {
+  it("axe: no serious or critical violations on the flags list, a guarded flag, segments, tokens, audit and webhooks", async () => {
     await createFlag(dashboard, "axe-guarded", { description: "Guard with evidence", tags: ["a11y"] });
     await dashboard.api("PATCH", "/api/flags/axe-guarded/environments/production", { percentage: 20 });
     await dashboard.api("PUT", "/api/flags/axe-guarded/environments/production/guard", {
@@ -242,11 +242,23 @@ describe.skipIf(skipBrowser)("dashboard acceptance (real server, chromium, strea
     await dashboard.api("POST", "/api/environments/production/webhooks", {
       url: "https://hooks.example.com/a",
     });
+    await dashboard.api("POST", "/api/segments", {
+      key: "axe-segment",
+      description: "ids and a condition",
+      ids: ["u-1", "u-2"],
+      conditions: [
+        { attribute: "email", operator: "ends_with", values: ["@corp.example"], caseInsensitive: true },
+      ],
+    });
+    await dashboard.api("PATCH", "/api/flags/axe-guarded/environments/staging", {
+      rules: [{ id: "beta", segments: ["axe-segment"], variant: "true" }],
+    });
     const { context, page, errors } = await signedInPage(browser, dashboard);
     const found: unknown[] = [];
     const pages: Array<[string, string]> = [
       ["#/flags", 'tr[data-flag="axe-guarded"]'],
       ["#/flags/axe-guarded/production", '[data-testid="guard-chart"] canvas'],
+      ["#/segments", 'tr[data-segment="axe-segment"]'],
       ["#/tokens", "table tbody tr"],
       ["#/audit", ".audit-event"],
       ["#/webhooks", "table tbody tr"],
@@ -261,6 +273,19 @@ describe.skipIf(skipBrowser)("dashboard acceptance (real server, chromium, strea
         await page.locator(ready).first().waitFor();
         found.push(...(await axeViolations(page, `${hash} at ${width} px`)));
       }
+      // The forms that open in place: a segment's edit form (its condition rows), a token's rotation.
+      await page.goto(`${dashboard.url}/#/segments`);
+      await page.getByRole("button", { name: "Edit axe-segment" }).click();
+      await page.locator("form#edit-segment").waitFor();
+      found.push(...(await axeViolations(page, `segment edit form at ${width} px`)));
+      await page.goto(`${dashboard.url}/#/tokens`);
+      await page.locator("table tbody tr").first().waitFor();
+      await page
+        .getByRole("button", { name: /^Rotate / })
+        .first()
+        .click();
+      await page.getByRole("button", { name: "Rotate now" }).waitFor();
+      found.push(...(await axeViolations(page, `token rotation at ${width} px`)));
     }
     expect(found).toEqual([]);
     expect(errors).toEqual([]);

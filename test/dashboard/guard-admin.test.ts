@@ -207,11 +207,20 @@ describe.skipIf(skipBrowser)("dashboard: guard, plans, audit, tokens (real chrom
       description: "A long description that has to wrap on a phone without pushing the page wider than it is",
       tags: ["checkout", "mobile", "experiment"],
     });
+    await dashboard.api("POST", "/api/segments", {
+      key: "a-rather-long-segment-key-for-narrow-screens.enterprise",
+      description: "A long description that has to wrap on a phone as well",
+      ids: Array.from({ length: 40 }, (_, i) => `customer-account-${i}`),
+      conditions: [
+        { attribute: "email", operator: "ends_with", values: ["@a-long-corporate-domain.example"] },
+      ],
+    });
     const { context, page } = await signedInPage(browser, dashboard, { width: 390, height: 844 });
     const pages = [
       "#/flags",
       "#/flags/guarded/production",
       "#/flags/a-rather-long-flag-key-for-narrow-screens.checkout-v2/production",
+      "#/segments",
       "#/audit",
       "#/tokens",
       "#/webhooks",

@@ -1,6 +1,6 @@
 // Screenshots of the dashboard with realistic data on a real server (not a test): the ones in
-// docs/screenshots/ (flags list, flag page with the guard chart, plan timeline, audit; 1280 and
-// 390 px wide). Look at them after a styling change.
+// docs/screenshots/ (flags list, flag page with the guard chart, plan timeline, audit, segments,
+// tokens; 1280 and 390 px wide). Look at them after a styling change.
 //   npx tsx test/dashboard/screenshots.ts [outDir]     (default docs/screenshots)
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
@@ -54,6 +54,60 @@ try {
     rules: ["errors-vs-control"],
   });
   await d.api("PATCH", "/api/flags/payment-retry/environments/production", { percentage: 30 });
+  for (const segment of [
+    {
+      key: "beta-testers",
+      description: "Signed up for the beta programme",
+      ids: ["u-1042", "u-2210", "u-3307", "u-4419", "u-5521", "u-6630", "u-7712"],
+    },
+    {
+      key: "enterprise-eu",
+      description: "Accounts on the enterprise plan in the EU",
+      idAttribute: "accountId",
+      ids: ["acme", "globex"],
+      conditions: [
+        { attribute: "plan", operator: "in", values: ["enterprise"] },
+        { attribute: "country", operator: "in", values: ["NL", "DE", "FR"] },
+      ],
+    },
+    {
+      key: "staff",
+      description: "Our own people",
+      conditions: [
+        { attribute: "email", operator: "ends_with", values: ["@corp.example"], caseInsensitive: true },
+      ],
+    },
+  ])
+    await d.api("POST", "/api/segments", segment);
+  await d.api("PATCH", "/api/flags/new-checkout/environments/staging", {
+    rules: [{ id: "beta", segments: ["beta-testers"], variant: "true" }],
+  });
+  await d.api("PATCH", "/api/flags/dark-mode/environments/production", {
+    rules: [{ id: "staff-first", segments: ["staff"], variant: "true" }],
+  });
+  await d.api("POST", "/api/tokens", {
+    scope: "read",
+    name: "wall dashboard",
+    expiresAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+  });
+  await d.api("POST", "/api/tokens", {
+    scope: "client",
+    environment: "production",
+    name: "web shop",
+    allowedOrigins: ["https://shop.example.com"],
+  });
+  const batch = await d.api("POST", "/api/tokens", {
+    scope: "server",
+    environment: "staging",
+    name: "batch job",
+  });
+  await d.api("DELETE", `/api/tokens/${batch.body.id}`);
+  const worker = await d.api("POST", "/api/tokens", {
+    scope: "server",
+    environment: "production",
+    name: "billing worker",
+  });
+  await d.api("POST", `/api/tokens/${worker.body.id}/rotate`, { graceSeconds: 86_400 });
   await sleep(800);
   const { token } = await createToken(d.rollguard.url, "server", "production");
   await postMetrics(
@@ -112,6 +166,14 @@ try {
     await page.locator(".audit-event").first().waitFor();
     await sleep(300);
     await shoot(page, `audit-${w}.png`, false);
+    await page.goto(`${d.url}/#/segments`);
+    await page.locator('tr[data-segment="staff"]').waitFor();
+    await sleep(300);
+    await shoot(page, `segments-${w}.png`);
+    await page.goto(`${d.url}/#/tokens`);
+    await page.locator("tr", { hasText: "billing worker" }).waitFor();
+    await sleep(300);
+    await shoot(page, `tokens-${w}.png`);
   }
 } finally {
   await b.close();

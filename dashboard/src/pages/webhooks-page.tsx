@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, errorText } from "../api";
 import { ErrorNote } from "../components/error-note";
+import { SecretNotice } from "../components/secret-notice";
 import { when } from "../format";
 import { notify, useLive } from "../live";
 
@@ -73,28 +74,18 @@ export function WebhooksPage() {
         back-off, and signed (the <code>Rollguard-Signature</code> header) with the webhook's secret.
       </p>
       {secret && (
-        <div class="notice notice-good secret" role="alert" aria-labelledby="hook-secret-title">
-          <h2 id="hook-secret-title">Signing secret for {secret.url}</h2>
+        <SecretNotice
+          id="hook-secret"
+          title={`Signing secret for ${secret.url}`}
+          label="Signing secret"
+          secret={secret.secret}
+          onDone={() => setSecret(null)}
+        >
           <p>
             Give it to the receiver now: it is shown only this once.
             {secret.rotated && " The old secret keeps signing beside it for 24 hours."}
           </p>
-          <div class="secret-row">
-            <label for="hook-secret" class="sr-only">
-              Signing secret
-            </label>
-            <input
-              id="hook-secret"
-              class="mono"
-              readOnly
-              value={secret.secret}
-              onFocus={(e) => e.currentTarget.select()}
-            />
-            <button type="button" class="btn btn-primary" onClick={() => setSecret(null)}>
-              I have stored it
-            </button>
-          </div>
-        </div>
+        </SecretNotice>
       )}
       <form class="card form-grid" onSubmit={create} aria-labelledby="new-hook-title">
         <h2 id="new-hook-title">New webhook</h2>
