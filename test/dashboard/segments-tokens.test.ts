@@ -94,6 +94,9 @@ describe.skipIf(skipBrowser)("dashboard: segments and token lifecycle (real chro
     await page.locator("form#edit-segment").getByLabel("Description").fill("mine");
     const theirs = await dashboard.api("PATCH", "/api/segments/raced", { description: "theirs" });
     expect(theirs.status).toBe(200);
+    // The open page hears of it and its list shows version 2; the form keeps what was typed.
+    await page.locator('tr[data-segment="raced"]').getByText("version 2").waitFor();
+    expect(await page.locator("form#edit-segment").getByLabel("Description").inputValue()).toBe("mine");
     await page.getByRole("button", { name: "Save segment" }).click();
     await page
       .getByText(/Someone changed this segment since you opened it \(it is at version 2 now\)/)

@@ -26,8 +26,11 @@ const conditionText = (c: Condition) =>
  */
 export function SegmentsPage() {
   const list = useLive(async () => (await api.segments()).segments, []);
-  // "new", a segment's key being edited, or null.
-  const [open, setOpen] = useState<string | null>(null);
+  // The form open above the list: a new segment, or the segment as it was when Edit was clicked.
+  // The edit keeps that copy while the list follows changes, so a change made meanwhile never
+  // replaces what is being typed: saving it meets the change as a 412.
+  const [open, setOpen] = useState<"new" | Segment | null>(null);
+  const editingKey = open && open !== "new" ? open.key : null;
   const [note, setNote] = useState<Note | null>(null);
 
   const saved = (s: Segment, verb: string) => {
@@ -50,7 +53,6 @@ export function SegmentsPage() {
   };
 
   const segments = list.data ?? [];
-  const editing = open && open !== "new" ? segments.find((s) => s.key === open) : undefined;
   return (
     <section aria-labelledby="segments-title">
       <div class="page-head">
@@ -70,10 +72,10 @@ export function SegmentsPage() {
         or when all its conditions hold. Flag rules reference segments by key.
       </p>
       {open === "new" && <SegmentForm onSaved={(s) => saved(s, "Created")} onCancel={() => setOpen(null)} />}
-      {editing && (
+      {open && open !== "new" && (
         <SegmentForm
-          key={`${editing.key}@${editing.version}`}
-          segment={editing}
+          key={open.key}
+          segment={open}
           onSaved={(s) => saved(s, "Saved")}
           onCancel={() => setOpen(null)}
         />
@@ -187,11 +189,11 @@ export function SegmentsPage() {
                         type="button"
                         class="btn btn-small"
                         aria-label={`Edit ${s.key}`}
-                        aria-expanded={open === s.key}
+                        aria-expanded={editingKey === s.key}
                         aria-controls="edit-segment"
                         onClick={() => {
                           setNote(null);
-                          setOpen(open === s.key ? null : s.key);
+                          setOpen(editingKey === s.key ? null : s);
                         }}
                       >
                         Edit
