@@ -45,7 +45,10 @@ async function databaseUrl(dialect: DialectName): Promise<string | undefined> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(await dialects())("plans across restarts on $dialect", ({ dialect }) => {
-  it("SIGKILL during a plan: after restarts no stage is applied twice or skipped, one audit event per transition", async () => {
+  // Four server processes, each compiled by tsx at its start: seconds each on a loaded machine.
+  it("SIGKILL during a plan: after restarts no stage is applied twice or skipped, one audit event per transition", {
+    timeout: 90_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "rollguard-plan-kill-"));
     dirs.push(dir);
     const database = join(dir, "rollguard.db");
