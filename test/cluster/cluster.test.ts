@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../sdk/node/index.js";
 import { postMetrics, report } from "../helpers/metrics.js";
-import { freshPostgres, postgresAdminUrl, type TestDatabase } from "../helpers/postgres.js";
+import { freshPostgres, postgresReachable, type TestDatabase } from "../helpers/postgres.js";
 import { mulberry32 } from "../helpers/prng.js";
 import { ADMIN, api, spawnServer } from "../helpers/server.js";
 import { createToken, eventually, sleep } from "../helpers/server-token.js";
@@ -18,7 +18,7 @@ import { webhookReceiver } from "../helpers/webhook-receiver.js";
 
 type Instance = Awaited<ReturnType<typeof spawnServer>>;
 
-const reachable = (await postgresAdminUrl()) !== undefined;
+const reachable = await postgresReachable();
 const ENV = { ROLLGUARD_TICK_MS: "200" };
 
 let database: TestDatabase | undefined;
@@ -78,7 +78,8 @@ describe.skipIf(!reachable)("several instances on one PostgreSQL", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "rollguard-cluster-"));
-    database = await freshPostgres();
+    // Empty, not the migrated template: the first start applies the migrations, under their lock.
+    database = await freshPostgres({ empty: true });
     // One after the other: the second start finds the migrations applied by the first.
     a = await instance();
     b = await instance();

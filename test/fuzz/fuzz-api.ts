@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { Agent, request } from "node:http";
 import fc from "fast-check";
+import type { Store } from "../../server/kernel/db/database.js";
 import type { SqliteStore } from "../../server/kernel/db/sqlite-store.js";
+import type { DialectName } from "../helpers/postgres.js";
 import { ADMIN, api, freePort, startServer } from "../helpers/server.js";
 import { GOOD, rightToken } from "./good-bodies.js";
 import {
@@ -20,6 +22,8 @@ import {
 export interface FuzzOptions {
   runs: number;
   seed: number;
+  /** The store the fuzzed server runs on (default SQLite). */
+  dialect?: DialectName;
 }
 
 export interface FuzzStats {
@@ -76,8 +80,40 @@ function send(
   });
 }
 
-/** A digest of every row of every table but drizzle's own: equal digests, equal databases. */
-function digest(sqlite: { prepare: (sql: string) => { all: () => unknown[] } }): string {
+/**
+ * What the fuzz asks the store: a digest of every row of every table but drizzle's own (equal
+ * digests, equal databases), and a count that moves with every write the server makes, when the
+ * dialect has one (null: every answer is checked against the digest).
+ */
+interface Probe {
+  digest(): Promise<string>;
+  writes(): number | null;
+}
+
+function probeOf(store: Store): Probe {
+  if (store.dialect === "sqlite") {
+    const sqlite = (store as SqliteStore).sqlite;
+    return {
+      digest: async () => sqliteDigest(sqlite),
+      // total_changes() counts every row the server's connection wrote: unchanged, nothing was
+      // written. When it moved on a 4xx (a write rolled back counts too), the digests decide.
+      writes: () => (sqlite.prepare("select total_changes() n").get() as { n: number }).n,
+    };
+  }
+  // PostgreSQL has no such count for one database (the cluster's transaction ids move with every
+  // other database's writes), so each answer is checked; one query digests every table.
+  let query: Promise<string> | undefined;
+  return {
+    async digest() {
+      query ??= postgresDigestQuery(store);
+      const [row] = await store.query(await query);
+      return createHash("sha256").update(JSON.stringify(row)).digest("hex");
+    },
+    writes: () => null,
+  };
+}
+
+function sqliteDigest(sqlite: { prepare: (sql: string) => { all: () => unknown[] } }): string {
   const tables = (
     sqlite
       .prepare(
@@ -90,9 +126,24 @@ function digest(sqlite: { prepare: (sql: string) => { all: () => unknown[] } }):
   return hash.digest("hex");
 }
 
+/** One select of an md5 per table (drizzle's migrations live in their own schema), rows in text order. */
+async function postgresDigestQuery(store: Store): Promise<string> {
+  const tables = (
+    await store.query(
+      "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name",
+    )
+  ).map((t) => String(t.table_name));
+  return `select ${tables
+    .map(
+      (t) => `(select md5(coalesce(string_agg(r::text, '|' order by r::text), '')) from "${t}" r) as "${t}"`,
+    )
+    .join(", ")}`;
+}
+
 /** A server with a little of everything, and the ids that exist in it. */
-async function seeded() {
+async function seeded(dialect: DialectName) {
   const server = await startServer({
+    dialect,
     // No loop runs during the fuzz (it would change the database between two reads).
     tickMs: 3_600_000,
     webhooks: { retries: 0, timeoutMs: 200 },
@@ -285,7 +336,7 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzStats> {
   console.error = (...args: unknown[]) => {
     printed.push(args.map(String).join(" "));
   };
-  const { server, known, removable, tokens, right } = await seeded();
+  const { server, known, removable, tokens, right } = await seeded(options.dialect ?? "sqlite");
   try {
     const url = new URL(server.url);
     const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as OpenApiDoc;
@@ -300,14 +351,10 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzStats> {
       ms: 0,
     };
     const reached = new Set<string>();
-    // The fuzz reads the SQLite connection itself: it runs on the default (SQLite) store.
-    const sqlite = (server.deps.database as SqliteStore).sqlite;
-    // total_changes() counts every row the server's connection wrote: unchanged, nothing was
-    // written. When it moved on a 4xx (a write rolled back counts too), the digests decide.
-    const writes = () => (sqlite.prepare("select total_changes() n").get() as { n: number }).n;
-    let before = digest(sqlite);
+    const probe = probeOf(server.deps.database);
+    let before = await probe.digest();
     let stale = false;
-    let seenWrites = writes();
+    let seenWrites = probe.writes();
     await fc.assert(
       fc.asyncProperty(requestArb(doc, ops, known, removable, tokens, right), async (r) => {
         const query = r.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
@@ -322,7 +369,7 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzStats> {
         if (r.body !== null && r.body !== undefined)
           headers["content-length"] = String(Buffer.byteLength(r.body));
         if (stale) {
-          before = digest(sqlite);
+          before = await probe.digest();
           stale = false;
         }
         const answer = await send(url, r.method, path, headers, r.body ?? undefined);
@@ -343,11 +390,13 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzStats> {
         const bad = r.method === "HEAD" ? null : problemIsValid(answer, r.path);
         if (bad) throw new Error(`${bad}: ${what}`);
         if (answer.status < 300) reached.add(`${r.op.method} ${r.op.path}`);
-        const now = writes();
-        if (now !== seenWrites) {
-          if (answer.status >= 400 && digest(sqlite) !== before)
-            throw new Error(`a ${answer.status} changed the database: ${what}`);
-          stale = true;
+        const now = probe.writes();
+        if (now === null || now !== seenWrites) {
+          // After a 4xx the database must be as it was; after anything else it may have moved on.
+          if (answer.status >= 400) {
+            if ((await probe.digest()) !== before)
+              throw new Error(`a ${answer.status} changed the database: ${what}`);
+          } else stale = true;
           seenWrites = now;
         }
       }),

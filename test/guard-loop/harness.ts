@@ -5,21 +5,26 @@ import { tickGuards } from "../../server/guard/guard-tick.js";
 import { type WebhookOptions, webhookDispatcherOf } from "../../server/webhooks/dispatcher.js";
 import { jsonRequest, readAnswer } from "../helpers/http.js";
 import { type ArmInput, postMetrics, report } from "../helpers/metrics.js";
+import { type DialectName, freshPostgres } from "../helpers/postgres.js";
 import { ADMIN } from "../helpers/server.js";
-import { sqliteOf } from "../helpers/sqlite.js";
 
 export const START = Date.parse("2026-03-02T09:00:00.000Z");
 
 /**
- * The app with every feature's routes over an in-memory store and a fake clock; the guard loop is
- * not started: tests call `tick()` (tickGuards at the fake now) themselves.
+ * The app with every feature's routes over a fresh store (in-memory SQLite, or a database of its
+ * own on PostgreSQL) and a fake clock; the guard loop is not started: tests call `tick()`
+ * (tickGuards at the fake now) themselves.
  */
-export async function guardHarness(opts: { loop?: GuardLoopOptions; webhooks?: WebhookOptions } = {}) {
+export async function guardHarness(
+  opts: { loop?: GuardLoopOptions; webhooks?: WebhookOptions; dialect?: DialectName } = {},
+) {
   let now = START;
   const clock = { now: () => now };
   const logs: string[] = [];
+  const pg = opts.dialect === "postgres" ? await freshPostgres() : undefined;
   const deps = await createDeps({
     database: ":memory:",
+    databaseUrl: pg?.url,
     adminToken: ADMIN,
     clock,
     log: (message) => logs.push(message),
@@ -85,24 +90,27 @@ export async function guardHarness(opts: { loop?: GuardLoopOptions; webhooks?: W
       if (r.status !== 202) throw new Error(`metrics: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     },
-    audit(action: string) {
-      return sqliteOf(deps)
-        .prepare("select * from audit_events where action = ? order by id")
-        .all(action)
-        .map((row) => {
-          const r = row as Record<string, unknown>;
-          return {
-            ...r,
-            detail: JSON.parse(String(r.detail)),
-            after: r.after ? JSON.parse(String(r.after)) : null,
-          };
-        }) as Array<Record<string, unknown> & { detail: Record<string, unknown>; after: unknown }>;
+    /** The audit events of `action` (a constant of the test's), oldest first, JSON columns parsed. */
+    async audit(action: string) {
+      const rows = await deps.database.query(
+        `select * from audit_events where action = '${action.replace(/'/g, "''")}' order by id`,
+      );
+      return rows.map((row) => {
+        const r = row as Record<string, unknown>;
+        return {
+          ...r,
+          detail: JSON.parse(String(r.detail)),
+          after: r.after ? JSON.parse(String(r.after)) : null,
+        };
+      }) as Array<Record<string, unknown> & { detail: Record<string, unknown>; after: unknown }>;
     },
+    /** Plain SQL through the store, on either dialect (statements without rows give []). */
     rows(sql: string) {
-      return sqliteOf(deps).prepare(sql).all() as Array<Record<string, unknown>>;
+      return deps.database.query(sql);
     },
-    close() {
-      return closeDeps(deps);
+    async close() {
+      await closeDeps(deps);
+      await pg?.drop();
     },
   };
   return h;

@@ -14,14 +14,14 @@ export async function createToken(
 /** Resolves after `ms`. */
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Polls `predicate` every 10 ms until it holds or `timeoutMs` passes. */
+/** Polls `predicate` (sync, or async such as a query) every 10 ms until it holds or `timeoutMs` passes. */
 export async function eventually(
-  predicate: () => boolean,
+  predicate: () => boolean | Promise<boolean>,
   timeoutMs = 5_000,
   what: string | (() => string) = "condition",
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for ${typeof what === "string" ? what : what()}`);
     await sleep(10);

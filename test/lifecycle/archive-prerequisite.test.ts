@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { testApp } from "../helpers/app.js";
+import { dialects } from "../helpers/postgres.js";
 
-let t: Awaited<ReturnType<typeof testApp>>;
-beforeEach(async () => {
-  t = await testApp();
-});
-afterEach(() => t.close());
+describe.each(await dialects())("archive and prerequisites on $dialect", ({ dialect }) => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  beforeEach(async () => {
+    t = await testApp({ dialect });
+  });
+  afterEach(() => t.close());
 
-describe("archive and prerequisites", () => {
   it("refuses to archive a flag another flag needs, naming it and where; archives once it is free", async () => {
     for (const key of ["parent", "child"]) await t.call("POST", "/api/flags", { key, type: "boolean" });
     const patched = await t.call("PATCH", "/api/flags/child/environments/staging", {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "../../sdk/node/index.js";
+import { dialects } from "../helpers/postgres.js";
 import { api, startServer } from "../helpers/server.js";
 import { createToken, sleep } from "../helpers/server-token.js";
 
@@ -32,71 +33,74 @@ async function staleKeys(admin: ReturnType<typeof api>) {
   return (res.body.flags as Array<{ key: string }>).map((f) => f.key).sort();
 }
 
-describe("flag usage and the stale mark, on a real server", () => {
-  it("records evaluations from the server's endpoints and from SDK reports, and marks stale flags", async () => {
-    now = Date.UTC(2026, 0, 1);
-    server = await startServer({ clock, lifecycle: { usageFlushMs: FLUSH_MS, unusedDays: 30 } });
-    const admin = api(server.url);
-    for (const [key, kind] of [
-      ["by-ofrep", "release"],
-      ["by-sdk", "release"],
-      ["never-read", "kill-switch"],
-    ] as const)
-      expect((await admin("POST", "/api/flags", { key, type: "boolean", kind })).status).toBe(201);
-    const { token } = await createToken(server.url);
+describe.each(await dialects())(
+  "flag usage and the stale mark, on a real server on $dialect",
+  ({ dialect }) => {
+    it("records evaluations from the server's endpoints and from SDK reports, and marks stale flags", async () => {
+      now = Date.UTC(2026, 0, 1);
+      server = await startServer({ dialect, clock, lifecycle: { usageFlushMs: FLUSH_MS, unusedDays: 30 } });
+      const admin = api(server.url);
+      for (const [key, kind] of [
+        ["by-ofrep", "release"],
+        ["by-sdk", "release"],
+        ["never-read", "kill-switch"],
+      ] as const)
+        expect((await admin("POST", "/api/flags", { key, type: "boolean", kind })).status).toBe(201);
+      const { token } = await createToken(server.url);
 
-    // Nothing evaluated yet: no usage rows, no stale mark (the flags are new).
-    expect(await lastEvaluated(admin, "by-ofrep")).toBeNull();
-    expect(await staleKeys(admin)).toEqual([]);
+      // Nothing evaluated yet: no usage rows, no stale mark (the flags are new).
+      expect(await lastEvaluated(admin, "by-ofrep")).toBeNull();
+      expect(await staleKeys(admin)).toEqual([]);
 
-    // A server-side evaluation (OFREP, one flag) and a locally evaluating Node SDK's report.
-    const ofrep = await api(server.url, token)("POST", "/ofrep/v1/evaluate/flags/by-ofrep", {
-      context: { targetingKey: "u1" },
+      // A server-side evaluation (OFREP, one flag) and a locally evaluating Node SDK's report.
+      const ofrep = await api(server.url, token)("POST", "/ofrep/v1/evaluate/flags/by-ofrep", {
+        context: { targetingKey: "u1" },
+      });
+      expect(ofrep.status).toBe(200);
+      const sdk = createClient({ url: server.url, token, metricsIntervalMs: 30 });
+      await sdk.ready();
+      sdk.isEnabled("by-sdk", { userId: "u1" });
+      await sdk.close();
+
+      const start = new Date(now).toISOString();
+      for (const key of ["by-ofrep", "by-sdk"]) await untilEvaluated(admin, key, start);
+      expect(await lastEvaluated(admin, "by-ofrep", "staging")).toBeNull();
+      expect(await lastEvaluated(admin, "never-read")).toBeNull();
+
+      // 31 days on, with `by-ofrep` read again today: the other two are unused.
+      now += 31 * DAY;
+      await api(server.url, token)("POST", "/ofrep/v1/evaluate/flags/by-ofrep", { context: {} });
+      await untilEvaluated(admin, "by-ofrep", new Date(now).toISOString());
+      expect(await staleKeys(admin)).toEqual(["by-sdk", "never-read"]);
+      const neverRead = await admin("GET", "/api/flags/never-read");
+      expect(neverRead.body.stale.reasons).toEqual([
+        {
+          code: "unused",
+          message: expect.stringContaining("never evaluated since it was created on 2026-01-01"),
+        },
+      ]);
+      const fresh = await admin("GET", "/api/flags?stale=false");
+      expect(fresh.body.flags.map((f: { key: string }) => f.key)).toEqual(["by-ofrep"]);
+
+      // 41 days after creation, still read, but at 0% everywhere since day 0: settled.
+      now += 10 * DAY;
+      await api(server.url, token)("POST", "/api/sdk/evaluate", { context: { userId: "u2" } });
+      await untilEvaluated(admin, "by-ofrep", new Date(now).toISOString());
+      const settled = await admin("GET", "/api/flags/by-ofrep");
+      expect(settled.body.stale.reasons.map((r: { code: string }) => r.code)).toEqual(["settled"]);
+      expect(settled.body).toMatchObject({ kind: "release", lifetimeDays: 40, lifetimeFrom: "kind" });
+
+      // A longer lifetime of its own lifts the mark; null returns to the kind's.
+      const longer = await admin("PATCH", "/api/flags/by-ofrep", { lifetimeDays: 90 });
+      expect(longer.status).toBe(200);
+      expect(longer.body).toMatchObject({ lifetimeDays: 90, lifetimeFrom: "flag" });
+      expect((await admin("GET", "/api/flags/by-ofrep")).body.stale).toBeNull();
+      const back = await admin("PATCH", "/api/flags/by-ofrep", { lifetimeDays: null, kind: "permission" });
+      expect(back.body).toMatchObject({ kind: "permission", lifetimeDays: null, lifetimeFrom: "kind" });
+      expect((await admin("GET", "/api/flags/by-ofrep")).body.stale).toBeNull();
+
+      const bad = await admin("PATCH", "/api/flags/by-ofrep", { kind: "forever" });
+      expect(bad.status).toBe(400);
     });
-    expect(ofrep.status).toBe(200);
-    const sdk = createClient({ url: server.url, token, metricsIntervalMs: 30 });
-    await sdk.ready();
-    sdk.isEnabled("by-sdk", { userId: "u1" });
-    await sdk.close();
-
-    const start = new Date(now).toISOString();
-    for (const key of ["by-ofrep", "by-sdk"]) await untilEvaluated(admin, key, start);
-    expect(await lastEvaluated(admin, "by-ofrep", "staging")).toBeNull();
-    expect(await lastEvaluated(admin, "never-read")).toBeNull();
-
-    // 31 days on, with `by-ofrep` read again today: the other two are unused.
-    now += 31 * DAY;
-    await api(server.url, token)("POST", "/ofrep/v1/evaluate/flags/by-ofrep", { context: {} });
-    await untilEvaluated(admin, "by-ofrep", new Date(now).toISOString());
-    expect(await staleKeys(admin)).toEqual(["by-sdk", "never-read"]);
-    const neverRead = await admin("GET", "/api/flags/never-read");
-    expect(neverRead.body.stale.reasons).toEqual([
-      {
-        code: "unused",
-        message: expect.stringContaining("never evaluated since it was created on 2026-01-01"),
-      },
-    ]);
-    const fresh = await admin("GET", "/api/flags?stale=false");
-    expect(fresh.body.flags.map((f: { key: string }) => f.key)).toEqual(["by-ofrep"]);
-
-    // 41 days after creation, still read, but at 0% everywhere since day 0: settled.
-    now += 10 * DAY;
-    await api(server.url, token)("POST", "/api/sdk/evaluate", { context: { userId: "u2" } });
-    await untilEvaluated(admin, "by-ofrep", new Date(now).toISOString());
-    const settled = await admin("GET", "/api/flags/by-ofrep");
-    expect(settled.body.stale.reasons.map((r: { code: string }) => r.code)).toEqual(["settled"]);
-    expect(settled.body).toMatchObject({ kind: "release", lifetimeDays: 40, lifetimeFrom: "kind" });
-
-    // A longer lifetime of its own lifts the mark; null returns to the kind's.
-    const longer = await admin("PATCH", "/api/flags/by-ofrep", { lifetimeDays: 90 });
-    expect(longer.status).toBe(200);
-    expect(longer.body).toMatchObject({ lifetimeDays: 90, lifetimeFrom: "flag" });
-    expect((await admin("GET", "/api/flags/by-ofrep")).body.stale).toBeNull();
-    const back = await admin("PATCH", "/api/flags/by-ofrep", { lifetimeDays: null, kind: "permission" });
-    expect(back.body).toMatchObject({ kind: "permission", lifetimeDays: null, lifetimeFrom: "kind" });
-    expect((await admin("GET", "/api/flags/by-ofrep")).body.stale).toBeNull();
-
-    const bad = await admin("PATCH", "/api/flags/by-ofrep", { kind: "forever" });
-    expect(bad.status).toBe(400);
-  });
-});
+  },
+);

@@ -1,15 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { closeDeps, createDeps } from "../../server/create-deps.js";
+import { createDeps } from "../../server/create-deps.js";
 import { createFlag } from "../../server/flags/flag-commands.js";
 import { rolloutPlansFeature } from "../../server/plans/feature.js";
 import { createPlan } from "../../server/plans/plan-commands.js";
 import { findPlan } from "../../server/plans/plan-rows.js";
+import { testApp } from "../helpers/app.js";
+import { dialects } from "../helpers/postgres.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe("the rollout-plans feature's loop", () => {
+describe.each(await dialects())("the rollout-plans feature's loop on $dialect", ({ dialect }) => {
   it("ticks on its interval and moves plans with the real clock", async () => {
-    const deps = await createDeps({ database: ":memory:", log: () => {} });
+    const t = await testApp({ dialect });
+    const { deps } = t;
     await createFlag(deps, { key: "loop", type: "boolean" }, { actor: "test" });
     const plan = await createPlan(
       deps,
@@ -26,10 +29,12 @@ describe("the rollout-plans feature's loop", () => {
       expect(await findPlan(deps.db, plan.id)).toMatchObject({ state: "completed", currentStage: 2 });
     } finally {
       await stop();
-      await closeDeps(deps);
+      await t.close();
     }
   });
+});
 
+describe("the rollout-plans feature's loop", () => {
   it("never lets a failing tick escape: it logs and keeps going", async () => {
     const logged: string[] = [];
     const deps = await createDeps({ database: ":memory:", log: (message) => logged.push(message) });

@@ -5,6 +5,7 @@ import { patchFlagState } from "../../server/flags/flag-commands.js";
 import { flagStates, guardRuns, guards, metricBuckets } from "../../server/kernel/db/schema.js";
 import { tickPlans } from "../../server/plans/tick-plans.js";
 import { tickSchedules } from "../../server/plans/tick-schedules.js";
+import { type DialectName, freshPostgres } from "../helpers/postgres.js";
 import { ADMIN } from "../helpers/server.js";
 
 export const MIN = 60_000;
@@ -23,27 +24,28 @@ export function fakeClock(start = Date.UTC(2030, 0, 1, 9)) {
 }
 
 /**
- * The app with the plan routes over an in-memory store and a fake clock. Traffic and guard state
- * are rows written directly, as the metrics endpoint and the guard loop would write them.
+ * The app with the plan routes over a fresh store (in-memory SQLite, or a database of its own on
+ * PostgreSQL) and a fake clock. Traffic and guard state are rows written directly, as the metrics
+ * endpoint and the guard loop would write them.
  */
-export async function planHarness() {
+export async function planHarness(opts: { dialect?: DialectName } = {}) {
   const clock = fakeClock();
   const logged: unknown[] = [];
+  const pg = opts.dialect === "postgres" ? await freshPostgres() : undefined;
   const deps = await createDeps({
     database: ":memory:",
+    databaseUrl: pg?.url,
     adminToken: ADMIN,
     clock,
     log: (_m, e) => logged.push(e),
   });
   const app = createApp(deps);
 
-  // Read synchronously (SQLite's own API, in tests only), so assertions stay one-liners.
-  function stateRow(key: string, env: string) {
-    const row = deps.db
+  async function stateRow(key: string, env: string) {
+    const [row] = await deps.db
       .select()
       .from(flagStates)
-      .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, env)))
-      .get();
+      .where(and(eq(flagStates.flagKey, key), eq(flagStates.environment, env)));
     if (!row) throw new Error(`no state of ${key} in ${env}`);
     return row;
   }
@@ -75,17 +77,17 @@ export async function planHarness() {
       const plans = await tickPlans(deps, clock.now());
       return [...schedules.map((s) => s.action), ...plans.map((p) => p.action)];
     },
-    percentage(key: string, env = ENV) {
-      return stateRow(key, env).percentageMilli / 1000;
+    async percentage(key: string, env = ENV) {
+      return (await stateRow(key, env)).percentageMilli / 1000;
     },
     state(key: string, env = ENV) {
       return stateRow(key, env);
     },
     /** Treatment (and as many control) exposures in the 10 s bucket holding `at`. */
-    traffic(key: string, exposures: number, at = clock.now(), env = ENV) {
+    async traffic(key: string, exposures: number, at = clock.now(), env = ENV) {
       const bucketStart = at - (at % 10_000);
       for (const arm of ["treatment", "control"] as const)
-        deps.db
+        await deps.db
           .insert(metricBuckets)
           .values({
             flagKey: key,
@@ -106,43 +108,41 @@ export async function planHarness() {
               metricBuckets.bucketStart,
             ],
             set: { exposures: exposures },
-          })
-          .run();
+          });
     },
     /** A new guard run (the latest run is the current one), and the guard row it belongs to. */
-    guard(
+    async guard(
       key: string,
       state: "healthy" | "warning" | "no_data" | "paused" | "rolled_back",
       opts: { endedAt?: number } = {},
       env = ENV,
     ) {
       const now = clock.now();
-      deps.db
+      await deps.db
         .insert(guards)
         .values({ flagKey: key, environment: env, rules: [], version: 1, createdAt: now, updatedAt: now })
-        .onConflictDoNothing()
-        .run();
-      deps.db
-        .insert(guardRuns)
-        .values({
-          flagKey: key,
-          environment: env,
-          state,
-          evidence: {},
-          consumed: {},
-          startedAt: now,
-          lastTickAt: now,
-          endedAt: opts.endedAt ?? (state === "rolled_back" ? now : null),
-          endReason: state === "rolled_back" ? "rolled_back" : null,
-          version: 1,
-        })
-        .run();
+        .onConflictDoNothing();
+      await deps.db.insert(guardRuns).values({
+        flagKey: key,
+        environment: env,
+        state,
+        evidence: {},
+        consumed: {},
+        startedAt: now,
+        lastTickAt: now,
+        endedAt: opts.endedAt ?? (state === "rolled_back" ? now : null),
+        endReason: state === "rolled_back" ? "rolled_back" : null,
+        version: 1,
+      });
     },
     /** A change of the flag by someone else than the plan (a person, or the guard). */
     patch(key: string, patch: { percentage?: number; enabled?: boolean }, actor: string, env = ENV) {
       return patchFlagState(deps, key, env, patch, { actor });
     },
-    close: () => closeDeps(deps),
+    async close() {
+      await closeDeps(deps);
+      await pg?.drop();
+    },
   };
 }
 

@@ -1,38 +1,64 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { type DialectName, dialects, freshPostgres, type TestDatabase } from "../helpers/postgres.js";
 import { api, spawnServer } from "../helpers/server.js";
 
 const dirs: string[] = [];
-afterAll(() => {
+const databases: TestDatabase[] = [];
+afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of databases) await d.drop();
 });
 
-/** The stage the store holds after a kill, read from the file (the server is down). */
-async function stageAfterKill(database: string): Promise<number> {
+const STAGE = "select current_stage as stage from rollout_plans";
+
+/** The stage the store holds after a kill, read from the file or the database (the server is down). */
+async function stageAfterKill(database: string, url: string | undefined): Promise<number> {
+  if (url) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return Number((await client.query(STAGE)).rows[0].stage);
+    } finally {
+      await client.end();
+    }
+  }
   const { default: Database } = await import("better-sqlite3");
   const db = new Database(database, { readonly: true });
   try {
-    return (db.prepare("select current_stage as stage from rollout_plans").get() as { stage: number }).stage;
+    return (db.prepare(STAGE).get() as { stage: number }).stage;
   } finally {
     db.close();
   }
 }
 
+async function databaseUrl(dialect: DialectName): Promise<string | undefined> {
+  if (dialect !== "postgres") return undefined;
+  const db = await freshPostgres();
+  databases.push(db);
+  return db.url;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe("plans across restarts", () => {
-  it("SIGKILL during a plan: after restarts no stage is applied twice or skipped, one audit event per transition", async () => {
+describe.each(await dialects())("plans across restarts on $dialect", ({ dialect }) => {
+  // Four server processes, each compiled by tsx at its start: seconds each on a loaded machine.
+  it("SIGKILL during a plan: after restarts no stage is applied twice or skipped, one audit event per transition", {
+    timeout: 90_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "rollguard-plan-kill-"));
     dirs.push(dir);
     const database = join(dir, "rollguard.db");
+    const url = await databaseUrl(dialect);
     const env = { ROLLGUARD_TICK_MS: "5" };
     // No guard and no exposures needed: the holds alone decide, so the plan moves by itself.
     const percentages = [1, 2, 5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 100];
     const stages = percentages.map((percentage) => ({ percentage, minHold: 40, minExposures: 0 }));
 
-    let server = await spawnServer({ database, env });
+    let server = await spawnServer({ database, databaseUrl: url, env });
     let call = api(server.url);
     expect((await call("POST", "/api/flags", { key: "kill-plan", type: "boolean" })).status).toBe(201);
     const created = await call("POST", "/api/flags/kill-plan/environments/production/plans", { stages });
@@ -46,8 +72,8 @@ describe("plans across restarts", () => {
       while ((await stageNow()).currentStage < killAt) await sleep(5);
       await sleep(Math.floor(Math.random() * 40)); // somewhere in a hold, or in the middle of a step
       await server.kill("SIGKILL");
-      killedAt.push(await stageAfterKill(database));
-      server = await spawnServer({ database, env, port: server.port });
+      killedAt.push(await stageAfterKill(database, url));
+      server = await spawnServer({ database, databaseUrl: url, env, port: server.port });
       call = api(server.url);
     }
     try {

@@ -1,5 +1,6 @@
 import type { FlagConfig } from "../../sdk/core/index.js";
 import { targetingVectors } from "../core/targeting-vectors.js";
+import type { DialectName } from "../helpers/postgres.js";
 import { api, startServer } from "../helpers/server.js";
 import { createToken } from "../helpers/server-token.js";
 
@@ -21,8 +22,8 @@ function stateOf(f: FlagConfig) {
  * segments, then every flag, then the states of the flags the server accepts. Returns the answers
  * to the writes it must refuse (dangling references, the cycle), for the test to check.
  */
-export async function serverWithVectors() {
-  const server = await startServer();
+export async function serverWithVectors(dialect: DialectName = "sqlite") {
+  const server = await startServer({ dialect });
   const admin: Admin = api(server.url);
   const must = async (method: string, path: string, body?: unknown) => {
     const r = await admin(method, path, body);
