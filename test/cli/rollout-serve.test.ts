@@ -85,28 +85,30 @@ describe("rollguard plans", () => {
   it("status --watch prints a line per stage, only on change, and exits 0 when the plan completes", async () => {
     await call("POST", "/api/flags", { key: "watched", type: "boolean" });
     const stages = tmp.path("stages.json");
+    // Holds far longer than the test: each stage moves on when the test advances it, once the
+    // watch has printed it, so a slow start of the watching process cannot miss a stage.
     writeFileSync(
       stages,
       JSON.stringify([
-        { percentage: 10, minHold: "1500ms" },
-        { percentage: 50, minHold: "600ms" },
+        { percentage: 10, minHold: "50s" },
+        { percentage: 50, minHold: "50s" },
         { percentage: 100 },
       ]),
     );
     const started = await rg("plans", "start", "watched", "--env", "production", "--stages-file", stages);
     expect(started.code, started.stderr).toBe(0);
-    const watch = await rg(
-      "plans",
-      "status",
-      "watched",
-      "--env",
-      "production",
-      "--watch",
-      "--interval",
-      "50",
+    const plan = (await call("GET", "/api/flags/watched/environments/production/plans/current")).body;
+    const watch = spawnCli(
+      ["plans", "status", "watched", "--env", "production", "--watch", "--interval", "50"],
+      env,
     );
-    expect(watch.code, watch.stderr).toBe(0);
-    const lines = watch.stdout.trim().split("\n");
+    await watch.waitFor(/^stage 1\/3 {2}10%/m);
+    expect((await call("POST", `/api/plans/${plan.id}/advance`)).status).toBe(200);
+    await watch.waitFor(/^stage 2\/3 {2}50%/m);
+    expect((await call("POST", `/api/plans/${plan.id}/advance`)).status).toBe(200);
+    const done = await watch.exited;
+    expect(done.code, done.stderr).toBe(0);
+    const lines = done.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^stage 1\/3 {2}10% {2}running {2}waiting for: min hold \d+m?s left$/);
     expect(
       lines.some((l) => /^stage 2\/3 {2}50% {2}running {2}waiting for: min hold \d+m?s left$/.test(l)),
@@ -114,7 +116,7 @@ describe("rollguard plans", () => {
     expect(lines.at(-1)).toBe("stage 3/3  100%  completed");
     const stageOf = (l: string) => Number(/^stage (\d)/.exec(l)?.[1]);
     expect(lines.map(stageOf)).toEqual([...lines.map(stageOf)].sort());
-    // Not a TTY: a new line only when something changed, never one per poll (~40 polls here).
+    // Not a TTY: a new line only when something changed, never one per poll (dozens here).
     const withoutCountdown = lines.map((l) => l.replace(/\d+(ms|s) left/, "…"));
     for (let i = 1; i < withoutCountdown.length; i++)
       expect(withoutCountdown[i]).not.toBe(withoutCountdown[i - 1]);
