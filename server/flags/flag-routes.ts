@@ -18,7 +18,7 @@ const KeyEnvParams = z.object({ key: FlagKey, env: EnvironmentKey });
 
 const ListQuery = z.object({
   tag: z.string().optional(),
-  q: z.string().max(128).optional().openapi({ description: "substring of the key" }),
+  q: z.string().max(128).optional().openapi({ description: "substring of the key, in any case" }),
   archived: z.enum(["true", "false"]).optional(),
   stale: z
     .enum(["true", "false"])

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray, isNull, like } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { JsonValue } from "../../sdk/core/types.js";
-import { type Db, one } from "../kernel/db/database.js";
+import { containsText, type Db, one } from "../kernel/db/database.js";
 import { flagStates, flags } from "../kernel/db/schema.js";
 import { lifetimeDaysOf } from "./flag-kinds.js";
 import type { FlagOut, FlagStateOut } from "./flag-schemas.js";
@@ -83,8 +83,8 @@ export async function listFlags(
   const where = and(
     q.archived === "true" ? undefined : isNull(flags.archivedAt),
     q.after ? gt(flags.key, q.after) : undefined,
-    q.q ? like(flags.key, `%${q.q.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`) : undefined,
-    q.tag ? like(flags.tags, `%${JSON.stringify(q.tag)}%`) : undefined,
+    q.q ? containsText(flags.key, q.q) : undefined,
+    q.tag ? containsText(flags.tags, JSON.stringify(q.tag)) : undefined,
   );
   const rows = await db
     .select()
@@ -92,7 +92,8 @@ export async function listFlags(
     .where(where)
     .orderBy(asc(flags.key))
     .limit(q.limit + 1);
-  // LIKE over the JSON text can match a longer tag; the exact check keeps only the tag asked for.
+  // The JSON text's match ignores case (and a tag's JSON may sit inside another's); the exact
+  // check keeps only the tag asked for.
   const page = rows.slice(0, q.limit).filter((r) => !q.tag || r.tags.includes(q.tag));
   return { page, next: rows.length > q.limit ? rows[q.limit - 1]!.key : null };
 }

@@ -1,5 +1,5 @@
-import { asc, eq, like } from "drizzle-orm";
-import type { Db } from "../kernel/db/database.js";
+import { asc, eq } from "drizzle-orm";
+import { containsText, type Db } from "../kernel/db/database.js";
 import { flagStates, segments } from "../kernel/db/schema.js";
 import type { SegmentOut, SegmentUseOut } from "./segment-schemas.js";
 
@@ -22,7 +22,7 @@ export async function segmentUses(db: Db, key: string): Promise<SegmentUseOut[]>
   const rows = await db
     .select({ flag: flagStates.flagKey, environment: flagStates.environment, rules: flagStates.rules })
     .from(flagStates)
-    .where(like(flagStates.rules, `%${JSON.stringify(key).replace(/[%_]/g, "")}%`))
+    .where(containsText(flagStates.rules, JSON.stringify(key)))
     .orderBy(asc(flagStates.flagKey), asc(flagStates.environment));
   const uses: SegmentUseOut[] = [];
   for (const row of rows) {

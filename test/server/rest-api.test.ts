@@ -92,6 +92,27 @@ describe.each(await dialects())("REST API on $dialect", ({ dialect }) => {
     expect(page2.body.next).toBeNull();
   });
 
+  it("finds keys by substring whatever the case, `_` and `%` as themselves; tags with quotes and backslashes", async () => {
+    for (const [key, tags] of [
+      ["new_checkout", ['team "a"']],
+      ["new-checkout", ["c:\\x"]],
+      ["newxcheckout", ["50%_off"]],
+    ] as const)
+      expect((await t.call("POST", "/api/flags", { key, type: "boolean", tags })).status).toBe(201);
+    const keys = async (query: string) =>
+      (await t.call("GET", `/api/flags?${query}`)).body.flags.map((f: { key: string }) => f.key);
+    // `_` is no wildcard (SQLite ignored the escape without ESCAPE), and case does not matter
+    // (SQLite's LIKE ignored it, PostgreSQL's did not).
+    expect(await keys("q=w_c")).toEqual(["new_checkout"]);
+    expect(await keys("q=%25")).toEqual([]);
+    expect(await keys("q=NEW-")).toEqual(["new-checkout"]);
+    // PostgreSQL's LIKE escapes with a backslash, which JSON text uses for `"` and `\`.
+    expect(await keys(`tag=${encodeURIComponent('team "a"')}`)).toEqual(["new_checkout"]);
+    expect(await keys(`tag=${encodeURIComponent("c:\\x")}`)).toEqual(["new-checkout"]);
+    expect(await keys(`tag=${encodeURIComponent("50%_off")}`)).toEqual(["newxcheckout"]);
+    expect(await keys("tag=50%25")).toEqual([]);
+  });
+
   it("archives a flag: gone from lists and evaluations, kept in the audit log", async () => {
     await t.call("POST", "/api/flags", { key: "old", type: "boolean" });
     const token = (await t.call("POST", "/api/tokens", { scope: "server", environment: "staging" })).body

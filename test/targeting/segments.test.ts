@@ -103,6 +103,23 @@ describe.each(await dialects())(
       expect((await admin("GET", "/api/segments/in-use")).status).toBe(404);
     });
 
+    it("a segment key with `_` is found in the rules that use it (no LIKE wildcard), so it is not deleted", async () => {
+      expect((await admin("POST", "/api/segments", { key: "in_use_too", ids: ["x"] })).status).toBe(201);
+      // `in-use-too` would match `in_use_too` if `_` were a wildcard: it must not count as a use.
+      expect((await admin("POST", "/api/segments", { key: "in-use-too", ids: ["y"] })).status).toBe(201);
+      await admin("POST", "/api/flags", { key: "uses-underscore", type: "boolean" });
+      const patched = await admin("PATCH", "/api/flags/uses-underscore/environments/production", {
+        rules: [{ id: "u", segments: ["in_use_too"], variant: "true" }],
+      });
+      expect(patched.status).toBe(200);
+      expect((await admin("GET", "/api/segments/in_use_too")).body.usedBy).toEqual([
+        { flag: "uses-underscore", environment: "production", rules: ["u"] },
+      ]);
+      expect((await admin("DELETE", "/api/segments/in_use_too")).status).toBe(409);
+      expect((await admin("GET", "/api/segments/in-use-too")).body.usedBy).toEqual([]);
+      expect((await admin("DELETE", "/api/segments/in-use-too")).status).toBe(204);
+    });
+
     it("a segment change is ONE stream event per environment, and the flag set download carries segments", async () => {
       await admin("POST", "/api/segments", { key: "one-change", ids: ["u1"] });
       await admin("POST", "/api/flags", { key: "uses-one", type: "boolean" });
