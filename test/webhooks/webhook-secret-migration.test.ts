@@ -60,7 +60,8 @@ describe.each(await dialects())("webhook secrets after the migrations ($dialect)
       old.close();
       store = await openStore({ database: file });
     } else {
-      const database = await freshPostgres();
+      // Empty, not the migrated template: the test applies the migrations up to 0001 itself.
+      const database = await freshPostgres({ empty: true });
       dropDatabase = database.drop;
       // The store as 0001 left it: webhooks whose secret is the column's default, ''.
       const client = new pg.Client({ connectionString: database.url });
