@@ -56,7 +56,10 @@ describe.each(await dialects())("plans across restarts on $dialect", ({ dialect 
     const env = { ROLLGUARD_TICK_MS: "5" };
     // No guard and no exposures needed: the holds alone decide, so the plan moves by itself.
     const percentages = [1, 2, 5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 100];
-    const stages = percentages.map((percentage) => ({ percentage, minHold: 40, minExposures: 0 }));
+    // Holds of 100 ms: on a loaded machine the kill lands a while after the stage was seen, and
+    // the plan must still be running then (with 40 ms holds, three stages could pass meanwhile).
+    const HOLD = 100;
+    const stages = percentages.map((percentage) => ({ percentage, minHold: HOLD, minExposures: 0 }));
 
     let server = await spawnServer({ database, databaseUrl: url, env });
     let call = api(server.url);
@@ -70,7 +73,7 @@ describe.each(await dialects())("plans across restarts on $dialect", ({ dialect 
       (await call("GET", `/api/plans/${id}`)).body as { state: string; currentStage: number };
     for (const killAt of [2, 6, 10]) {
       while ((await stageNow()).currentStage < killAt) await sleep(5);
-      await sleep(Math.floor(Math.random() * 40)); // somewhere in a hold, or in the middle of a step
+      await sleep(Math.floor(Math.random() * HOLD)); // somewhere in a hold, or in the middle of a step
       await server.kill("SIGKILL");
       killedAt.push(await stageAfterKill(database, url));
       server = await spawnServer({ database, databaseUrl: url, env, port: server.port });
