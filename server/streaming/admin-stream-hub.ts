@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { CommittedAudit } from "../kernel/change/change-bus.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { SseConnection } from "./sse-connection.js";
-import { retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
+import { SSE_HEADERS, sseEvent } from "./sse-event.js";
 import { SseHub, type StreamOptions } from "./sse-hub.js";
 
 /** What an admin stream's `change` event carries: who did what to which flag, and when. */
@@ -47,7 +47,7 @@ export class AdminStreamHub extends SseHub<SseConnection> {
     this.streams.add(ALL, connection);
     const last = this.deps.audits.last;
     const ready = sseEvent("ready", last, JSON.stringify({ at: new Date().toISOString() }));
-    connection.open([retryHint(this.options.retryMs), ready], last);
+    connection.open([this.retry, ready], last);
   }
 
   #broadcast(event: CommittedAudit): void {

@@ -10,7 +10,7 @@ import {
 import { isFlagChange, type PublishedChange } from "../kernel/change/change-bus.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { SseConnection } from "./sse-connection.js";
-import { retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
+import { SSE_HEADERS, sseEvent } from "./sse-event.js";
 import { SseHub, type StreamOptions } from "./sse-hub.js";
 
 /** One browser's stream: its context and the result it last received for each flag. */
@@ -68,7 +68,7 @@ export class ClientStreamHub extends SseHub<ClientStream> {
     snapshot.usage.markFlags(list.flags);
     const answer = clientAnswer(list, context, "", (f, i) => stream.sent.set(list.flags[i]!.key, f.text));
     const put = sseEvent("put", snapshot.revision, answer.body);
-    stream.connection.open([retryHint(this.options.retryMs), put], snapshot.revision);
+    stream.connection.open([this.retry, put], snapshot.revision);
     return true;
   }
 

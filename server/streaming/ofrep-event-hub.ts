@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { PublishedChange } from "../kernel/change/change-bus.js";
 import type { AppDeps } from "../kernel/deps.js";
 import { SseConnection } from "./sse-connection.js";
-import { retryHint, SSE_HEADERS } from "./sse-event.js";
+import { SSE_HEADERS } from "./sse-event.js";
 import { SseHub, type StreamOptions } from "./sse-hub.js";
 
 const DEFAULTS: Required<StreamOptions> = {
@@ -42,7 +42,7 @@ export class OfrepEventHub extends SseHub<SseConnection> {
     this.streams.add(environment, connection);
     const seen = lastEventId === undefined ? Number.NaN : Number(lastEventId);
     const missed = Number.isInteger(seen) && seen < snapshot.revision;
-    const initial = [retryHint(this.options.retryMs)];
+    const initial = [this.retry];
     if (missed) initial.push(refetchFrame(snapshot.revision, snapshot.etag));
     connection.open(initial, snapshot.revision);
     return true;

@@ -7,7 +7,7 @@ import type { Snapshots } from "../kernel/snapshot/snapshots.js";
 import { publishedEvent } from "./change-events.js";
 import { missedEvents } from "./missed-events.js";
 import { SseConnection } from "./sse-connection.js";
-import { retryHint, SSE_HEADERS, sseEvent } from "./sse-event.js";
+import { SSE_HEADERS, sseEvent } from "./sse-event.js";
 import { SseHub, type StreamOptions } from "./sse-hub.js";
 
 export type { StreamOptions };
@@ -77,7 +77,7 @@ export class StreamHub extends SseHub<SseConnection> {
       return true;
     }
     if (lastEventId === undefined) {
-      connection.open([retryHint(this.options.retryMs), snapshot.view(PUT)], snapshot.revision);
+      connection.open([this.retry, snapshot.view(PUT)], snapshot.revision);
       return true;
     }
     // The change log is in the store (shared by every instance); live changes queue meanwhile.
@@ -90,14 +90,11 @@ export class StreamHub extends SseHub<SseConnection> {
     missedEvents(this.deps.db, environment, from, until).then(
       (missed) =>
         ahead && missed
-          ? connection.open([retryHint(this.options.retryMs)], lastEventId)
-          : connection.open(
-              [retryHint(this.options.retryMs), ...(missed ?? [snapshot.view(PUT)])],
-              snapshot.revision,
-            ),
+          ? connection.open([this.retry], lastEventId)
+          : connection.open([this.retry, ...(missed ?? [snapshot.view(PUT)])], snapshot.revision),
       (error) => {
         this.deps.log("the change log could not be read; sending the whole set", error);
-        connection.open([retryHint(this.options.retryMs), snapshot.view(PUT)], snapshot.revision);
+        connection.open([this.retry, snapshot.view(PUT)], snapshot.revision);
       },
     );
     return true;

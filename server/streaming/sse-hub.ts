@@ -1,5 +1,6 @@
 import { definedOnly } from "../kernel/defined-only.js";
 import type { SseConnection } from "./sse-connection.js";
+import { retryHint } from "./sse-event.js";
 import { type RegistryDeps, StreamRegistry, type StreamStats } from "./stream-registry.js";
 
 export interface StreamOptions {
@@ -19,6 +20,8 @@ export interface StreamOptions {
 export abstract class SseHub<T> {
   protected readonly streams: StreamRegistry<T>;
   protected options: Required<StreamOptions>;
+  /** The `retry:` line every new stream starts with, framed once per start, not per connect. */
+  protected retry: Buffer;
 
   constructor(
     deps: RegistryDeps,
@@ -28,6 +31,7 @@ export abstract class SseHub<T> {
   ) {
     this.streams = new StreamRegistry(deps, connectionOf, name);
     this.options = defaults;
+    this.retry = retryHint(defaults.retryMs);
   }
 
   /** Connections open now, and opened and closed since start (for logs and /metrics). */
@@ -43,6 +47,7 @@ export abstract class SseHub<T> {
   /** Applies options and starts the heartbeat; returns the stop function. */
   start(options: StreamOptions = {}): () => void {
     this.options = { ...this.defaults, ...definedOnly(options) };
+    this.retry = retryHint(this.options.retryMs);
     this.streams.startHeartbeat(this.options.heartbeatMs);
     return () => this.stop();
   }

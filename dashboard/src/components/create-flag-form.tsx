@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, errorText } from "../api";
 import type { FlagType, Variant } from "../api-types";
+import { FormFooter } from "./form-footer";
 
 const VARIANT_TEMPLATES: Record<Exclude<FlagType, "boolean">, string> = {
   string: '[\n  { "key": "control", "value": "control" },\n  { "key": "new", "value": "new" }\n]',
@@ -120,16 +121,7 @@ export function CreateFlagForm({ onCreated }: { onCreated: (key: string) => void
           />
         </div>
       )}
-      {error && (
-        <p class="error field-wide" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="actions field-wide">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? "Creating…" : "Create flag"}
-        </button>
-      </div>
+      <FormFooter error={error} submit={busy ? "Creating…" : "Create flag"} disabled={busy} />
     </form>
   );
 }

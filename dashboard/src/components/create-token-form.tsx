@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, errorText } from "../api";
 import type { TokenScope, TokenWithSecret } from "../api-types";
+import { FormFooter } from "./form-footer";
 
 const DAY_MS = 86_400_000;
 
@@ -147,16 +148,7 @@ export function CreateTokenForm(props: {
           />
         </div>
       )}
-      {error && (
-        <p class="error field-wide" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="actions field-wide">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          Create token
-        </button>
-      </div>
+      <FormFooter error={error} submit="Create token" disabled={busy} />
     </form>
   );
 }

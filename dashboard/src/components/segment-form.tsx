@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, errorText } from "../api";
 import type { Segment, SegmentInput } from "../api-types";
 import { type ConditionDraft, ConditionsEditor, conditionDraft, readConditions } from "./conditions-editor";
+import { FormFooter } from "./form-footer";
 
 /** Ids as a person pastes them: one per line or comma-separated, each once, in order. */
 export function parseIds(text: string): string[] {
@@ -141,19 +142,11 @@ export function SegmentForm(props: {
         </small>
       </div>
       <ConditionsEditor id={`${prefix}-condition`} conditions={conditions} onChange={setConditions} />
-      {error && (
-        <p class="error field-wide" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="actions field-wide">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {editing ? "Save segment" : "Create segment"}
-        </button>
+      <FormFooter error={error} submit={editing ? "Save segment" : "Create segment"} disabled={busy}>
         <button type="button" class="btn" onClick={props.onCancel}>
           Cancel
         </button>
-      </div>
+      </FormFooter>
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { pct } from "../format";
 import { notify } from "../live";
 import { checkDraft, type Draft, draftOf } from "../state-draft";
 import { type Conflict, ConflictView } from "./conflict-view";
+import { FormFooter } from "./form-footer";
 
 const STICKINESS_SUGGESTIONS = ["userId", "targetingKey", "sessionId", "accountId", "deviceId"];
 
@@ -264,19 +265,11 @@ export function StateEditor({ flag, state }: { flag: Flag; state: FlagState }) {
           <input id={id("reason")} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
         </div>
 
-        {error && (
-          <p class="error field-wide" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="actions field-wide">
-          <button
-            type="submit"
-            class="btn btn-primary"
-            disabled={busy || hasErrors || !changed || !!conflict}
-          >
-            {busy ? "Saving…" : "Save changes"}
-          </button>
+        <FormFooter
+          error={error}
+          submit={busy ? "Saving…" : "Save changes"}
+          disabled={busy || hasErrors || !changed || !!conflict}
+        >
           <button
             type="button"
             class="btn"
@@ -294,7 +287,7 @@ export function StateEditor({ flag, state }: { flag: Flag; state: FlagState }) {
               {saved}
             </span>
           )}
-        </div>
+        </FormFooter>
       </form>
     </section>
   );

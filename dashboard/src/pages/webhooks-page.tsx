@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, errorText } from "../api";
 import { ErrorNote } from "../components/error-note";
+import { FormFooter } from "../components/form-footer";
 import { SecretNotice } from "../components/secret-notice";
 import { when } from "../format";
 import { notify, useLive } from "../live";
@@ -119,16 +120,7 @@ export function WebhooksPage() {
             placeholder="guard.*, plan.completed"
           />
         </div>
-        {error && (
-          <p class="error field-wide" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="actions field-wide">
-          <button type="submit" class="btn btn-primary" disabled={busy}>
-            Add webhook
-          </button>
-        </div>
+        <FormFooter error={error} submit="Add webhook" disabled={busy} />
       </form>
       {data.error !== undefined && <ErrorNote error={data.error} />}
       {data.data && hooks.length === 0 && <p class="empty">No webhooks yet.</p>}
